@@ -1,0 +1,26 @@
+// Everything a use-case needs: the store and the node's settings. Built once per process.
+import type { Config } from './config.ts';
+import { openStore, type Store } from './store/db.ts';
+import { migrateToLatest } from './store/migrate.ts';
+
+export interface AppContext {
+  store: Store;
+  config: Config;
+}
+
+export async function openApp(config: Config, options: { migrate?: boolean } = {}): Promise<AppContext> {
+  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgSchema: config.pgSchema });
+  if (options.migrate !== false) {
+    try {
+      await migrateToLatest(store.db);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
+  return { store, config };
+}
+
+export async function closeApp(ctx: AppContext): Promise<void> {
+  await ctx.store.close();
+}

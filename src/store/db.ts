@@ -1,0 +1,62 @@
+// Opens the store: SQLite under the data directory by default, PostgreSQL when a URL is given.
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import type { Database } from './schema.ts';
+
+export type Engine = 'sqlite' | 'postgres';
+export type Db = Kysely<Database>;
+/** Either the database or an open transaction: functions that touch the store take one. */
+export type Tx = Kysely<Database> | Transaction<Database>;
+
+export interface StoreOptions {
+  /** postgres://… ; when absent, SQLite in `dataDir`. */
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  /** PostgreSQL schema to work in (tests use one each); defaults to the server's search_path. */
+  pgSchema?: string | undefined;
+}
+
+export interface Store {
+  db: Db;
+  engine: Engine;
+  /** Where the store lives, for messages (the SQLite file, or the PostgreSQL host/database). */
+  location: string;
+  close(): Promise<void>;
+}
+
+// int8 (counts, sums) arrive from pg as strings; the values Sanad counts fit in a double,
+// so both engines hand the same number type to the code above.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+export function openStore(options: StoreOptions): Store {
+  if (options.databaseUrl) {
+    const url = new URL(options.databaseUrl);
+    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+      throw new Error(`DATABASE_URL must start with postgres:// (got ${url.protocol})`);
+    }
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: 10,
+      ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return {
+      db,
+      engine: 'postgres',
+      location: `${url.hostname}:${url.port || 5432}${url.pathname}${options.pgSchema ? ` (schema ${options.pgSchema})` : ''}`,
+      close: () => db.destroy(),
+    };
+  }
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const file = path.join(options.dataDir, 'sanad.db');
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, engine: 'sqlite', location: file, close: () => db.destroy() };
+}
