@@ -1,0 +1,54 @@
+// Who is asking. Every read and write is decided from a Viewer and nothing else.
+import type { Role } from '../domain/roles.ts';
+
+export interface UserViewer {
+  kind: 'user';
+  userId: string;
+  orgId: string;
+  email: string;
+  /** For an API key: the lower of the key's role and its user's current role. */
+  role: Role;
+  via: 'session' | 'apikey';
+  apiKeyId?: string;
+}
+
+export interface AnonymousViewer {
+  kind: 'anonymous';
+}
+
+/** The node acting on its own behalf: the CLI run by the operator, start-up tasks. */
+export interface SystemViewer {
+  kind: 'system';
+  label: string;
+}
+
+export type Viewer = UserViewer | AnonymousViewer | SystemViewer;
+
+export const ANONYMOUS: AnonymousViewer = { kind: 'anonymous' };
+
+export function systemViewer(label: string): SystemViewer {
+  return { kind: 'system', label };
+}
+
+/** A viewer and where the request came from: what every use-case receives, and what the audit log records. */
+export interface Actor {
+  viewer: Viewer;
+  sourceIp: string | null;
+}
+
+/** True for a user (or key) holding one of `roles`. Not a type guard on purpose: a false answer
+ *  says nothing about the viewer's kind. */
+export function hasRole(viewer: Viewer, ...roles: Role[]): boolean {
+  return viewer.kind === 'user' && roles.includes(viewer.role);
+}
+
+export function actorLabel(viewer: Viewer): string {
+  switch (viewer.kind) {
+    case 'user':
+      return viewer.via === 'apikey' ? `${viewer.email} (api key ${viewer.apiKeyId ?? '?'})` : viewer.email;
+    case 'system':
+      return `system:${viewer.label}`;
+    case 'anonymous':
+      return 'anonymous';
+  }
+}
