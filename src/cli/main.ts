@@ -1,0 +1,24 @@
+// `sanad`: one program, one subcommand per task. Each command is thin: parse, call a service, print.
+import { Command } from 'commander';
+import { SANAD_VERSION } from '../features/node/service.ts';
+import { registerServe } from './serve.ts';
+import { registerNodeCommands } from './node.ts';
+import { registerDirectoryCommands } from './directory.ts';
+import { registerAuditCommands } from './audit.ts';
+import { registerBench } from './bench.ts';
+import { reportError } from './context.ts';
+
+const program = new Command('sanad')
+  .description('Sanad: collaboration platform of a consortium of national CERTs')
+  .version(SANAD_VERSION)
+  .option('--data-dir <dir>', 'data directory (env SANAD_DATA_DIR; default ./data); DATABASE_URL selects PostgreSQL instead of SQLite')
+  .showHelpAfterError()
+  .configureHelp({ showGlobalOptions: true });
+
+registerServe(program);
+registerNodeCommands(program);
+registerDirectoryCommands(program);
+registerAuditCommands(program);
+registerBench(program);
+
+program.parseAsync(process.argv).catch(reportError);

@@ -1,0 +1,59 @@
+import type { Tx } from '../../store/db.ts';
+import type { SessionTable } from '../../store/schema.ts';
+
+export type SessionRow = SessionTable;
+
+export async function insertSession(tx: Tx, row: SessionRow): Promise<void> {
+  await tx.insertInto('session').values(row).execute();
+}
+
+export async function findSession(tx: Tx, id: string): Promise<SessionRow | undefined> {
+  return tx.selectFrom('session').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function deleteSession(tx: Tx, id: string): Promise<void> {
+  await tx.deleteFrom('session').where('id', '=', id).execute();
+}
+
+export async function touchSession(tx: Tx, id: string, at: string): Promise<void> {
+  await tx.updateTable('session').set({ last_seen_at: at }).where('id', '=', id).execute();
+}
+
+export async function deleteSessionsOfUser(tx: Tx, userId: string, exceptId?: string): Promise<void> {
+  let query = tx.deleteFrom('session').where('user_id', '=', userId);
+  if (exceptId) query = query.where('id', '!=', exceptId);
+  await query.execute();
+}
+
+export async function deleteExpiredSessions(tx: Tx, now: string): Promise<void> {
+  await tx.deleteFrom('session').where('expires_at', '<', now).execute();
+}
+
+export async function replaceRecoveryCodes(tx: Tx, userId: string, rows: { id: string; code_hash: string }[]): Promise<void> {
+  await tx.deleteFrom('recovery_code').where('user_id', '=', userId).execute();
+  if (rows.length > 0) {
+    await tx.insertInto('recovery_code').values(rows.map((r) => ({ ...r, user_id: userId, used_at: null }))).execute();
+  }
+}
+
+/** Marks an unused code as used; true when one matched (a code works once). */
+export async function consumeRecoveryCode(tx: Tx, userId: string, codeHash: string, at: string): Promise<boolean> {
+  const result = await tx
+    .updateTable('recovery_code')
+    .set({ used_at: at })
+    .where('user_id', '=', userId)
+    .where('code_hash', '=', codeHash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function countUnusedRecoveryCodes(tx: Tx, userId: string): Promise<number> {
+  const row = await tx
+    .selectFrom('recovery_code')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
