@@ -1,0 +1,256 @@
+// End-to-end test of the web UI shell against a real Sanad node, in headless Chromium.
+// Needs the built UI (npx vite build --config web/vite.config.ts) and /usr/bin/chromium.
+// Screenshots of the main pages go to test-artifacts/screenshots/.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import * as OTPAuth from 'otpauth';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestNode } from '../helpers/node.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SHOTS = `${ROOT}test-artifacts/screenshots`;
+const BUILT_UI = `${ROOT}web/dist/index.html`;
+
+const ORG = { name: 'CERT Testland', shortName: 'TL-CERT', country: 'MY', prefix: '192.0.2.0/24' };
+const NEW_USER = { email: 'analyst@testland.example', name: 'Test Analyst', password: 'Correct-Horse-Battery-Staple-42' };
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+/** A TOTP code not used before, not about to expire (servers usually refuse a replayed code). */
+async function freshCode(totp: OTPAuth.TOTP, used: Set<string>): Promise<string> {
+  for (;;) {
+    const secondsLeft = totp.period - (Math.floor(Date.now() / 1000) % totp.period);
+    const code = totp.generate();
+    if (!used.has(code) && secondsLeft > 3) {
+      used.add(code);
+      return code;
+    }
+    await sleep(1000);
+  }
+}
+
+/** The inline error shown next to the control labelled `label`, checked to be wired to it. */
+async function fieldError(page: Page, label: string): Promise<string> {
+  const control = page.getByLabel(label, { exact: true });
+  const error = page.locator('.field').filter({ has: control }).locator('.field-error');
+  await error.waitFor({ state: 'visible' });
+  assert.equal(await control.getAttribute('aria-invalid'), 'true', `${label} is marked invalid`);
+  const errorId = await error.getAttribute('id');
+  assert.ok(errorId, 'the field error has an id');
+  const describedBy = (await control.getAttribute('aria-describedby')) ?? '';
+  assert.ok(describedBy.split(/\s+/).includes(errorId), `${label} is described by its error (${describedBy})`);
+  return (await error.innerText()).trim();
+}
+
+/** A link of the main navigation. */
+function nav(page: Page, name: string) {
+  return page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
+}
+
+async function logIn(page: Page, email: string, password: string): Promise<void> {
+  await page.getByRole('heading', { name: 'Log in' }).waitFor();
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+test('web UI shell: login, organisations, users, second factor, API keys', { timeout: 240_000 }, async (t) => {
+  if (!existsSync(CHROMIUM)) {
+    // CI installs Chromium and sets this: there a missing browser is a failure, not a skip.
+    assert.ok(process.env.SANAD_TEST_REQUIRE_BROWSER !== '1', `Chromium is required but missing at ${CHROMIUM}`);
+    t.skip(`Chromium not found at ${CHROMIUM}; install it with: apt-get update && apt-get install -y chromium`);
+    return;
+  }
+  assert.ok(existsSync(BUILT_UI), `the UI is not built (${BUILT_UI} missing): run npx vite build --config web/vite.config.ts`);
+  mkdirSync(SHOTS, { recursive: true });
+
+  const node = await startTestNode();
+  let browser: Browser | undefined;
+  t.after(async () => {
+    await browser?.close();
+    await node.close();
+  });
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const context = await browser.newContext({ baseURL: node.url, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+
+  const totpUsed = new Set<string>();
+  let totp: OTPAuth.TOTP | null = null;
+
+  const step = async (name: string, fn: () => Promise<void>): Promise<void> => {
+    await t.test(name, async () => {
+      try {
+        await fn();
+      } catch (err) {
+        await shot(page, `failure-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`).catch(() => undefined);
+        throw err;
+      }
+    });
+  };
+
+  await step('log in as the first admin', async () => {
+    const nodeInfo = (await (await context.request.get('/api/v1/node')).json()) as { name: string };
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    await shot(page, 'login');
+    await logIn(page, node.admin.email, node.admin.password);
+    await page.getByRole('button', { name: 'Log out' }).waitFor();
+    const header = await page.getByRole('banner').innerText();
+    assert.ok(header.includes(nodeInfo.name), `header shows the node name "${nodeInfo.name}"`);
+    assert.ok(header.includes(node.admin.email), 'header shows the logged-in user');
+    await page.getByRole('heading', { name: 'Directory', level: 1 }).waitFor();
+  });
+
+  await step('organisation form: a bad country code is reported next to the country field', async () => {
+    await nav(page, 'Admin: organisations').click();
+    await page.getByRole('heading', { name: 'Admin: organisations' }).waitFor();
+    await page.getByRole('link', { name: 'New organisation' }).click();
+    await page.getByRole('heading', { name: 'New organisation' }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill(ORG.name);
+    await page.getByLabel('Short name').fill(ORG.shortName);
+    await page.getByLabel('Country', { exact: true }).fill('XX');
+    await page.getByLabel('Tier').selectOption('full');
+    await page.getByLabel('Role e-mail').fill('cert@testland.example');
+    await page.getByLabel('Emergency phone').fill('+60 3 0000 0000');
+    await page.getByLabel('Time zone').fill('Asia/Kuala_Lumpur');
+    await page.getByLabel('IP prefixes').fill(ORG.prefix);
+    await page.getByLabel('ASNs').fill('AS64496');
+    await page.getByLabel('Domains').fill('testland.example');
+    await page.getByLabel('Profile text').fill('National CERT of Testland. Incident coordination 24/7.');
+    await page.getByRole('button', { name: 'Create organisation' }).click();
+    const message = await fieldError(page, 'Country');
+    assert.ok(message.length > 0, 'the country error has a message');
+    await page.getByRole('alert').waitFor();
+    await shot(page, 'organisation-form-error');
+  });
+
+  await step('create the organisation', async () => {
+    await page.getByLabel('Country', { exact: true }).fill(ORG.country);
+    await page.getByRole('button', { name: 'Create organisation' }).click();
+    await page.getByRole('heading', { name: ORG.name, level: 1 }).waitFor();
+    const text = await page.getByRole('main').innerText();
+    assert.ok(text.includes(ORG.prefix), 'constituency prefix shown');
+    assert.ok(text.includes('cert@testland.example'), 'role e-mail shown');
+    await shot(page, 'organisation');
+  });
+
+  await step('the organisation is in the directory', async () => {
+    await nav(page, 'Directory').click();
+    await page.getByRole('heading', { name: 'Directory', level: 1 }).waitFor();
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: ORG.name }) });
+    await row.waitFor();
+    const rowText = await row.innerText();
+    assert.ok(rowText.includes('MY'), 'country code shown');
+    assert.ok(rowText.includes('\u{1F1F2}\u{1F1FE}'), 'flag of Malaysia shown');
+    assert.ok(rowText.includes('cert@testland.example'), 'role e-mail shown');
+    await shot(page, 'directory');
+    // The layout must hold in right-to-left mode too.
+    await page.evaluate(() => document.documentElement.setAttribute('dir', 'rtl'));
+    await shot(page, 'directory-rtl');
+    await page.evaluate(() => document.documentElement.setAttribute('dir', 'ltr'));
+    await page.getByRole('link', { name: ORG.name }).click();
+    await page.getByRole('heading', { name: ORG.name, level: 1 }).waitFor();
+  });
+
+  await step('create a user in the organisation', async () => {
+    await nav(page, 'Admin: users').click();
+    await page.getByRole('heading', { name: 'Admin: users' }).waitFor();
+    await page.getByLabel('Organisation', { exact: true }).selectOption({ label: `${ORG.name} (${ORG.shortName})` });
+    await page.getByLabel('E-mail').fill(NEW_USER.email);
+    await page.getByLabel('Name', { exact: true }).fill(NEW_USER.name);
+    await page.getByLabel('Role', { exact: true }).selectOption('analyst');
+    await page.getByLabel('Initial password').fill(NEW_USER.password);
+    await page.getByRole('button', { name: 'Create user' }).click();
+    await page.getByRole('status').filter({ hasText: `User ${NEW_USER.email} created` }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: NEW_USER.email });
+    await row.waitFor();
+    assert.ok((await row.innerText()).includes(ORG.name), 'user listed with the organisation');
+    await shot(page, 'admin-users');
+  });
+
+  await step('enrol the second factor and see the recovery codes', async () => {
+    await nav(page, 'Profile').click();
+    await page.getByRole('heading', { name: 'Profile', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
+    await page.getByRole('img', { name: /QR code/ }).waitFor();
+    const secret = await page.getByLabel('Secret key').inputValue();
+    assert.match(secret, /^[A-Z2-7]+=*$/, 'the secret is base32');
+    totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) });
+    await shot(page, 'profile-mfa-enrol');
+    await page.getByLabel('Verification code').fill(await freshCode(totp, totpUsed));
+    await page.getByRole('button', { name: 'Activate' }).click();
+    const codes = page.getByRole('list', { name: 'Recovery codes' });
+    await codes.waitFor();
+    assert.ok((await codes.getByRole('listitem').count()) >= 4, 'recovery codes shown');
+    await shot(page, 'profile-recovery-codes');
+    await page.getByRole('button', { name: 'I have stored the codes' }).click();
+    await codes.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Turn off two-factor authentication' }).waitFor();
+  });
+
+  await step('log out and log in again with the one-time code', async () => {
+    assert.ok(totp, 'second factor enrolled');
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await logIn(page, node.admin.email, node.admin.password);
+    await page.getByRole('heading', { name: 'Two-factor authentication' }).waitFor();
+    await shot(page, 'login-mfa');
+    await page.getByLabel('Authentication code').fill(await freshCode(totp, totpUsed));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('button', { name: 'Log out' }).waitFor();
+  });
+
+  await step('create an API key, shown once, then revoke it', async () => {
+    await nav(page, 'API keys').click();
+    await page.getByRole('heading', { name: 'API keys', level: 1 }).waitFor();
+    await page.getByLabel('Key name').fill('CI pipeline');
+    await page.getByLabel('Role', { exact: true }).selectOption('analyst');
+    await page.getByRole('button', { name: 'Create API key' }).click();
+    const keyField = page.getByLabel('New API key');
+    await keyField.waitFor();
+    const key = await keyField.inputValue();
+    assert.ok(key.length >= 16, 'the new key is shown');
+    const row = page.getByRole('row').filter({ hasText: 'CI pipeline' });
+    await row.waitFor();
+    assert.ok((await row.innerText()).includes('Analyst'), 'key listed with its role');
+    await shot(page, 'api-keys-created');
+    await page.getByRole('button', { name: 'Done' }).click();
+    await keyField.waitFor({ state: 'detached' });
+    // Leaving and coming back: the key is not shown again.
+    await nav(page, 'Directory').click();
+    await page.getByRole('heading', { name: 'Directory', level: 1 }).waitFor();
+    await nav(page, 'API keys').click();
+    await row.waitFor();
+    assert.ok(!(await page.content()).includes(key), 'the key is not shown a second time');
+    await page.getByRole('button', { name: 'Revoke CI pipeline' }).click();
+    await page.getByRole('button', { name: 'Confirm revoking CI pipeline' }).click();
+    await row.getByText(/Revoked/).waitFor();
+    await shot(page, 'api-keys');
+  });
+
+  await step('no script errors in the page', async () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});

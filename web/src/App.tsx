@@ -1,0 +1,80 @@
+// Routes of the UI, behind the login.
+import { useEffect, useState } from 'react';
+import { api, type NodeInfo, type User } from './api.ts';
+import { useAuth } from './auth.tsx';
+import { Loading } from './components/Alert.tsx';
+import { AnonymousLayout, Layout } from './components/Layout.tsx';
+import { AdminOrganisationsPage } from './pages/AdminOrganisationsPage.tsx';
+import { AdminUsersPage } from './pages/AdminUsersPage.tsx';
+import { ApiKeysPage } from './pages/ApiKeysPage.tsx';
+import { DirectoryPage } from './pages/DirectoryPage.tsx';
+import { LoginPage } from './pages/LoginPage.tsx';
+import { OrganisationFormPage } from './pages/OrganisationFormPage.tsx';
+import { OrganisationPage } from './pages/OrganisationPage.tsx';
+import { ProfilePage } from './pages/ProfilePage.tsx';
+import { canEditOrganisation, canManageOrganisations, canManageUsers } from './permissions.ts';
+import { Link, match, useRoute } from './router.tsx';
+
+function Message({ title, text }: { title: string; text: string }) {
+  return (
+    <section>
+      <h1>{title}</h1>
+      <p>{text}</p>
+      <p>
+        <Link to="/directory">Go to the directory</Link>
+      </p>
+    </section>
+  );
+}
+
+const forbidden = <Message title="Not allowed" text="Your role does not give access to this page." />;
+
+function Page({ path, user }: { path: string; user: User }) {
+  if (path === '/' || path === '/directory') return <DirectoryPage />;
+  if (path === '/profile') return <ProfilePage />;
+  if (path === '/api-keys') return <ApiKeysPage />;
+  if (path === '/admin/organisations') return canManageOrganisations(user) ? <AdminOrganisationsPage /> : forbidden;
+  if (path === '/admin/organisations/new') return canManageOrganisations(user) ? <OrganisationFormPage id={null} /> : forbidden;
+  if (path === '/admin/users') return canManageUsers(user) ? <AdminUsersPage /> : forbidden;
+  let m = match('/organisations/:id', path);
+  if (m?.id) return <OrganisationPage key={m.id} id={m.id} />;
+  m = match('/admin/organisations/:id/edit', path);
+  if (m?.id) return canEditOrganisation(user, m.id) ? <OrganisationFormPage key={m.id} id={m.id} /> : forbidden;
+  return <Message title="Page not found" text="There is no page at this address." />;
+}
+
+export function App() {
+  const { status, user } = useAuth();
+  const path = useRoute();
+  const [node, setNode] = useState<NodeInfo | null>(null);
+
+  useEffect(() => {
+    api.node().then(
+      (n) => {
+        setNode(n);
+        document.title = `Sanad · ${n.name}`;
+      },
+      () => undefined,
+    );
+  }, []);
+
+  if (status === 'loading') {
+    return (
+      <AnonymousLayout node={node}>
+        <Loading />
+      </AnonymousLayout>
+    );
+  }
+  if (!user) {
+    return (
+      <AnonymousLayout node={node}>
+        <LoginPage />
+      </AnonymousLayout>
+    );
+  }
+  return (
+    <Layout node={node} path={path}>
+      <Page path={path} user={user} />
+    </Layout>
+  );
+}

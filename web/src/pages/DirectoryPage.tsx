@@ -1,0 +1,84 @@
+// Directory of member organisations.
+import { useState, type FormEvent } from 'react';
+import { api } from '../api.ts';
+import { ErrorAlert, Loading } from '../components/Alert.tsx';
+import { CountryLabel, useCountries } from '../components/Country.tsx';
+import { formatFingerprint, label } from '../components/format.ts';
+import { LoadMore } from '../components/LoadMore.tsx';
+import { usePaged } from '../hooks.ts';
+import { Link } from '../router.tsx';
+
+export function DirectoryPage() {
+  const [draft, setDraft] = useState('');
+  const [q, setQ] = useState('');
+  const countryList = useCountries();
+  const list = usePaged((cursor) => api.organisations({ cursor, q }), [q]);
+
+  const onSearch = (e: FormEvent): void => {
+    e.preventDefault();
+    setQ(draft.trim());
+  };
+
+  return (
+    <section>
+      <h1>Directory</h1>
+      <form className="search" role="search" onSubmit={onSearch}>
+        <label htmlFor="directory-q">Search organisations</label>
+        <input id="directory-q" type="search" value={draft} onChange={(e) => setDraft(e.target.value)} />
+        <button type="submit">Search</button>
+        {q ? (
+          <button
+            type="button"
+            className="button-secondary"
+            onClick={() => {
+              setDraft('');
+              setQ('');
+            }}
+          >
+            Clear
+          </button>
+        ) : null}
+      </form>
+      <ErrorAlert error={list.error} />
+      <div className="table-wrap">
+        <table>
+          <caption className="visually-hidden">Member organisations{q ? ` matching “${q}”` : ''}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Country</th>
+              <th scope="col">Organisation</th>
+              <th scope="col">Tier</th>
+              <th scope="col">Status</th>
+              <th scope="col">Role e-mail</th>
+              <th scope="col">PGP fingerprint</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((org) => (
+              <tr key={org.id}>
+                <td>
+                  <CountryLabel code={org.country} list={countryList} />
+                </td>
+                <td>
+                  <Link to={`/organisations/${encodeURIComponent(org.id)}`}>{org.name}</Link>
+                  <div className="muted">{org.shortName}</div>
+                </td>
+                <td>{label(org.tier)}</td>
+                <td>
+                  <span className={`badge badge-${org.status}`}>{label(org.status)}</span>
+                </td>
+                <td>{org.contacts.roleEmail ? <a href={`mailto:${org.contacts.roleEmail}`}>{org.contacts.roleEmail}</a> : '—'}</td>
+                <td>
+                  <code className="fingerprint">{formatFingerprint(org.pgpFingerprint)}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {list.loading && list.items.length === 0 ? <Loading /> : null}
+      {!list.loading && !list.error && list.items.length === 0 ? <p className="muted">No organisations found.</p> : null}
+      <LoadMore list={list} />
+    </section>
+  );
+}
