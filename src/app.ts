@@ -12,7 +12,7 @@ export async function openApp(config: Config, options: { migrate?: boolean } = {
   const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgSchema: config.pgSchema });
   if (options.migrate !== false) {
     try {
-      await migrateToLatest(store.db);
+      await migrateToLatest(store.db, config.databaseUrl ? config.pgSchema : undefined);
     } catch (error) {
       await store.close();
       throw error;

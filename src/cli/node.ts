@@ -31,7 +31,7 @@ export function registerNodeCommands(program: Command): void {
       const config = configFrom(command);
       const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgSchema: config.pgSchema });
       try {
-        const applied = await migrateToLatest(store.db);
+        const applied = await migrateToLatest(store.db, config.databaseUrl ? config.pgSchema : undefined);
         console.log(applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date');
       } finally {
         await store.close();

@@ -29,6 +29,8 @@ export interface ConstituencyEntryTable {
   org_id: string;
   kind: string; // 'ipv4' | 'ipv6' | 'asn' | 'domain'
   value: string; // normalised form
+  /** Order within the organisation's constituency (v4 before v6, numeric), fixed when written. */
+  position: number;
 }
 
 export interface UserTable {

@@ -38,7 +38,13 @@ export async function listVisibleOrganisations(tx: Tx, viewer: Viewer, page: Org
 
 export async function constituencyOf(tx: Tx, orgIds: string[]): Promise<ConstituencyRow[]> {
   if (orgIds.length === 0) return [];
-  return tx.selectFrom('constituency_entry').select(['org_id', 'kind', 'value']).where('org_id', 'in', orgIds).execute();
+  return tx
+    .selectFrom('constituency_entry')
+    .select(['org_id', 'kind', 'value'])
+    .where('org_id', 'in', orgIds)
+    .orderBy('org_id')
+    .orderBy('position')
+    .execute();
 }
 
 /** Names are unique regardless of case: "CERT-X" and "cert-x" are the same team. */
@@ -70,7 +76,7 @@ export async function replaceConstituency(
   await tx.deleteFrom('constituency_entry').where('org_id', '=', orgId).execute();
   // Batched multi-row inserts: a national constituency may hold thousands of prefixes.
   for (let i = 0; i < entries.length; i += 500) {
-    const batch = entries.slice(i, i + 500).map((e) => ({ id: newId(), org_id: orgId, kind: e.kind, value: e.value }));
+    const batch = entries.slice(i, i + 500).map((e, j) => ({ id: newId(), org_id: orgId, kind: e.kind, value: e.value, position: i + j }));
     await tx.insertInto('constituency_entry').values(batch).execute();
   }
 }

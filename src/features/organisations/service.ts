@@ -47,9 +47,7 @@ function groupConstituency(rows: q.ConstituencyRow[]): Map<string, Constituency>
     else c.ipPrefixes.push(row.value);
     byOrg.set(row.org_id, c);
   }
-  // Stored entries were normalised and sorted on write; re-normalising restores that order.
-  for (const [orgId, c] of byOrg) byOrg.set(orgId, normaliseConstituency(c));
-  return byOrg;
+  return byOrg; // rows arrive in the order fixed when they were normalised
 }
 
 async function withConstituency(tx: Tx, rows: q.OrganisationRow[]): Promise<Organisation[]> {

@@ -32,6 +32,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('org_id', 'text', (c) => c.notNull().references('organisation.id').onDelete('cascade'))
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('value', 'text', (c) => c.notNull())
+    .addColumn('position', 'integer', (c) => c.notNull())
     .addUniqueConstraint('constituency_entry_org_kind_value', ['org_id', 'kind', 'value'])
     .execute();
   await db.schema.createIndex('constituency_entry_value').on('constituency_entry').columns(['kind', 'value']).execute();
