@@ -57,50 +57,51 @@ export interface InitResult {
   generatedPassword?: string;
 }
 
-/** Creates the node identity, its Ed25519 key, the operator organisation and the first admin. */
+/** Creates the node identity, its Ed25519 key, the operator organisation and the first admin:
+ *  all of it or, when any part is refused, none of it (the key file is removed again). */
 export async function initNode(ctx: AppContext, input: InitInput): Promise<InitResult> {
   if (await readNodeInfo(ctx)) throw new Conflict(undefined, 'this node is already initialised');
   const nodeName = input.nodeName.trim();
   if (!nodeName) throw new Invalid('nodeName', 'must not be blank');
   const country = input.country ? normaliseCountry(input.country, 'country') : null;
-  if (fs.existsSync(privateKeyPath(ctx.config.dataDir))) {
-    throw new Conflict(undefined, `a node key already exists at ${privateKeyPath(ctx.config.dataDir)}; refusing to replace it`);
-  }
-  const actor: Actor = { viewer: systemViewer('init'), sourceIp: null };
+  const adminEmail = normaliseEmail(input.adminEmail, 'adminEmail');
   const generatedPassword = input.adminPassword ? undefined : randomToken(18);
   const password = input.adminPassword ?? generatedPassword!;
   if (password.length < 12) throw new Invalid('adminPassword', 'must be at least 12 characters');
-  const adminEmail = normaliseEmail(input.adminEmail, 'adminEmail');
+  const keyFile = privateKeyPath(ctx.config.dataDir);
+  if (fs.existsSync(keyFile)) throw new Conflict(undefined, `a node key already exists at ${keyFile}; refusing to replace it`);
 
+  const actor: Actor = { viewer: systemViewer('init'), sourceIp: null };
+  const orgName = input.orgName?.trim() || `${nodeName} operators`;
   const publicKey = createNodeKeyPair(ctx.config.dataDir);
-  const nodeId = crypto.randomUUID();
-  await ctx.store.db.transaction().execute(async (tx) => {
-    await writeNodeSetting(tx, 'node_id', nodeId);
-    await writeNodeSetting(tx, 'node_name', nodeName);
-    await writeNodeSetting(tx, 'node_country', country ?? '');
-    await writeNodeSetting(tx, 'node_public_key', publicKey);
-    await writeNodeSetting(tx, 'node_created_at', nowIso());
-  });
-  const org = await createOrganisation(
-    ctx,
-    actor,
-    {
-      name: input.orgName?.trim() || `${nodeName} operators`,
-      shortName: (input.orgName?.trim() || nodeName).slice(0, 32),
-      ...(country ? { country } : {}),
-      tier: 'full',
-      status: 'member',
-      profile: 'Operates this Sanad node.',
-    },
-    { homeNode: nodeName },
-  );
-  await createUser(ctx, actor, {
-    orgId: org.id,
-    email: adminEmail,
-    name: input.adminName ?? 'Node administrator',
-    role: 'admin',
-    password,
-  });
+  try {
+    await ctx.store.db.transaction().execute(async (tx) => {
+      const org = await createOrganisation(
+        ctx,
+        actor,
+        {
+          name: orgName,
+          shortName: (input.orgName?.trim() || nodeName).slice(0, 32),
+          ...(country ? { country } : {}),
+          tier: 'full',
+          status: 'member',
+          profile: 'Operates this Sanad node.',
+        },
+        { homeNode: nodeName },
+        tx,
+      );
+      await createUser(ctx, actor, { orgId: org.id, email: adminEmail, name: input.adminName ?? 'Node administrator', role: 'admin', password }, tx);
+      // Written last: a node counts as initialised only once everything else is in place.
+      await writeNodeSetting(tx, 'node_name', nodeName);
+      await writeNodeSetting(tx, 'node_country', country ?? '');
+      await writeNodeSetting(tx, 'node_public_key', publicKey);
+      await writeNodeSetting(tx, 'node_created_at', nowIso());
+      await writeNodeSetting(tx, 'node_id', crypto.randomUUID());
+    });
+  } catch (error) {
+    fs.rmSync(keyFile, { force: true });
+    throw error;
+  }
   const node = (await readNodeInfo(ctx))!;
   return { node, adminEmail, ...(generatedPassword ? { generatedPassword } : {}) };
 }

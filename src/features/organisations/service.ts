@@ -1,6 +1,6 @@
 // Use-cases of the team directory: each runs in one transaction, checks the policy, writes the audit log.
 import crypto from 'node:crypto';
-import type { AppContext } from '../../app.ts';
+import { inTransaction, type AppContext } from '../../app.ts';
 import type { Tx } from '../../store/db.ts';
 import { fromJson, toJson } from '../../store/json.ts';
 import { nowIso } from '../../store/time.ts';
@@ -162,6 +162,7 @@ export async function createOrganisation(
   actor: Actor,
   input: OrganisationDraft,
   defaults: { homeNode: string },
+  outer?: Tx,
 ): Promise<Organisation> {
   authorize(actor.viewer, mayCreateOrganisation(actor.viewer), 'only the node admin or the secretariat register organisations');
   const { row, constituency } = await validateFields(input);
@@ -181,7 +182,7 @@ export async function createOrganisation(
     created_at: now,
     modified_at: now,
   };
-  return ctx.store.db.transaction().execute(async (tx) => {
+  return inTransaction(ctx, outer, async (tx) => {
     await assertUniqueNames(tx, full);
     await q.insertOrganisation(tx, full);
     if (constituency) await q.replaceConstituency(tx, full.id, constituency, crypto.randomUUID);

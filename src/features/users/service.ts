@@ -1,6 +1,7 @@
 // Use-cases on user accounts.
 import crypto from 'node:crypto';
-import type { AppContext } from '../../app.ts';
+import { inTransaction, type AppContext } from '../../app.ts';
+import type { Tx } from '../../store/db.ts';
 import { Conflict, Invalid, NotFound } from '../../domain/errors.ts';
 import { decodeCursor, encodeCursor } from '../../domain/cursor.ts';
 import { isRole, type Role } from '../../domain/roles.ts';
@@ -31,14 +32,14 @@ export function toUser(row: q.UserWithOrg): User {
   };
 }
 
-export async function createUser(ctx: AppContext, actor: Actor, input: CreateUserInput): Promise<User> {
+export async function createUser(ctx: AppContext, actor: Actor, input: CreateUserInput, outer?: Tx): Promise<User> {
   const email = normaliseEmail(input.email);
   if (!isRole(input.role)) throw new Invalid('role', 'unknown role');
   authorize(actor.viewer, mayCreateUser(actor.viewer, input.orgId, input.role), 'you may not create this account');
   const name = input.name.trim();
   if (!name) throw new Invalid('name', 'must not be blank');
   const passwordHash = await hashPassword(input.password, ctx.config.passwordHashing);
-  return ctx.store.db.transaction().execute(async (tx) => {
+  return inTransaction(ctx, outer, async (tx) => {
     if (!(await organisationExists(tx, input.orgId))) throw new Invalid('orgId', 'no such organisation');
     if (await q.emailTaken(tx, email)) throw new Conflict('email', `an account with e-mail ${email} already exists`);
     const now = nowIso();
@@ -72,7 +73,7 @@ export async function createUser(ctx: AppContext, actor: Actor, input: CreateUse
 }
 
 export async function getUser(ctx: AppContext, viewer: Viewer, id: string): Promise<User> {
-  requireUser(viewer);
+  if (viewer.kind === 'anonymous') requireUser(viewer);
   const row = await q.findVisibleUser(ctx.store.db, viewer, id);
   if (!row) throw new NotFound('user');
   return toUser(row);
@@ -83,7 +84,7 @@ export async function listUsers(
   viewer: Viewer,
   options: { orgId?: string | undefined; limit?: number | undefined; cursor?: string | undefined },
 ): Promise<{ items: User[]; nextCursor: string | null }> {
-  requireUser(viewer);
+  if (viewer.kind === 'anonymous') requireUser(viewer);
   const limit = options.limit ?? 50;
   const after = decodeCursor(options.cursor, 1);
   const rows = await q.listVisibleUsers(ctx.store.db, viewer, {
@@ -100,7 +101,7 @@ export async function listUsers(
 
 export async function updateUser(ctx: AppContext, actor: Actor, id: string, input: UpdateUserInput): Promise<User> {
   const viewer = actor.viewer;
-  requireUser(viewer);
+  if (viewer.kind === 'anonymous') requireUser(viewer);
   return ctx.store.db.transaction().execute(async (tx) => {
     const existing = await q.findVisibleUser(tx, viewer, id);
     if (!existing) throw new NotFound('user');
