@@ -42,6 +42,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     trustProxy: ctx.config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Fastify parses text/plain bodies by default; the API speaks JSON only, so any other body is 415.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(problemErrorHandler);
   app.addSchema(ProblemSchema);
