@@ -11,6 +11,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import type { AppContext } from './app.ts';
 import { problemErrorHandler, sendProblem } from './http/problem.ts';
+import { TooManyRequests } from './domain/errors.ts';
 import { validatorCompiler } from './http/validation.ts';
 import requestActor from './http/request-actor.ts';
 import metrics from './http/metrics.ts';
@@ -57,13 +58,11 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_request, context) => ({
-      statusCode: 429,
-      type: 'about:blank',
-      title: 'Too many requests',
-      status: 429,
-      detail: `rate limit exceeded: retry in ${Math.ceil(context.ttl / 1000)} seconds`,
-    }),
+    // Thrown by the plugin, so it goes through the one problem+json mapping like any other refusal.
+    errorResponseBuilder: (_request, context) => {
+      const seconds = Math.ceil(context.ttl / 1000);
+      return new TooManyRequests(`rate limit exceeded: retry in ${seconds} seconds`, seconds);
+    },
   });
   await app.register(swagger, {
     openapi: {

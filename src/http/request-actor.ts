@@ -55,7 +55,8 @@ const requestActor: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx 
     request.csrfToken = session.csrfToken;
   });
 
-  app.addHook('preHandler', async (request) => {
+  // Before body validation: a forged cross-site request is refused as such, whatever its body.
+  app.addHook('preValidation', async (request) => {
     if (SAFE_METHODS.has(request.method) || request.routeOptions.config.csrf === false) return;
     if (request.sessionId === undefined) return; // API keys and the anonymous carry no ambient credential
     const presented = request.headers[CSRF_HEADER];

@@ -43,6 +43,8 @@ export async function createApiKey(
   const name = input.name.trim();
   if (!name) throw new Invalid('name', 'must not be blank');
   const now = nowIso();
+  // The schema's date-time format admits times Date cannot represent (a leap second, 23:59:60).
+  if (input.expiresAt !== undefined && Number.isNaN(Date.parse(input.expiresAt))) throw new Invalid('expiresAt', 'not a representable time');
   if (input.expiresAt !== undefined && new Date(input.expiresAt).toISOString() <= now) {
     throw new Invalid('expiresAt', 'must be in the future');
   }

@@ -29,6 +29,29 @@ export async function deleteExpiredSessions(tx: Tx, now: string): Promise<void> 
   await tx.deleteFrom('session').where('expires_at', '<', now).execute();
 }
 
+/** Counts one more failed login in a single statement, so concurrent guesses each count; returns the new count. */
+export async function incrementFailedLogins(tx: Tx, userId: string): Promise<number> {
+  const row = await tx
+    .updateTable('app_user')
+    .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+    .where('id', '=', userId)
+    .returning('failed_logins')
+    .executeTakeFirstOrThrow();
+  return Number(row.failed_logins);
+}
+
+/** Records `step` as the last accepted TOTP step unless it or a later one already was, in a single
+ *  statement, so two logins racing with the same code cannot both win; true when this one did. */
+export async function claimTotpStep(tx: Tx, userId: string, step: number): Promise<boolean> {
+  const result = await tx
+    .updateTable('app_user')
+    .set({ totp_last_step: step })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 export async function replaceRecoveryCodes(tx: Tx, userId: string, rows: { id: string; code_hash: string }[]): Promise<void> {
   await tx.deleteFrom('recovery_code').where('user_id', '=', userId).execute();
   if (rows.length > 0) {

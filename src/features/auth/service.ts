@@ -43,13 +43,10 @@ function assertNotLocked(row: users.UserWithOrg, now: string): void {
 
 /** Counts a failed password or code; past the limit the account locks for a while. Audited either way. */
 async function recordFailure(ctx: AppContext, row: users.UserWithOrg, client: Client, what: string): Promise<void> {
-  const failures = row.failed_logins + 1;
-  const locks = failures >= ctx.config.maxFailedLogins;
   await ctx.store.db.transaction().execute(async (tx) => {
-    await users.updateUser(tx, row.id, {
-      failed_logins: locks ? 0 : failures,
-      locked_until: locks ? addSeconds(nowIso(), ctx.config.lockoutSeconds) : row.locked_until,
-    });
+    // Counted in the database, not from `row`: concurrent guesses all read the same stale count.
+    const locks = (await q.incrementFailedLogins(tx, row.id)) >= ctx.config.maxFailedLogins;
+    if (locks) await users.updateUser(tx, row.id, { failed_logins: 0, locked_until: addSeconds(nowIso(), ctx.config.lockoutSeconds) });
     await appendAudit(tx, ctx.store.engine, anonymousFrom(client), {
       action: 'auth.login_failed',
       objectType: 'user',
@@ -135,10 +132,7 @@ export async function completeMfaLogin(
   assertNotLocked(row, now);
   const accepted = await ctx.store.db.transaction().execute(async (tx) => {
     const step = acceptedTotpStep(row.totp_secret!, code.trim());
-    if (step !== null && (row.totp_last_step === null || step > row.totp_last_step)) {
-      await users.updateUser(tx, row.id, { totp_last_step: step });
-      return 'totp';
-    }
+    if (step !== null && (await q.claimTotpStep(tx, row.id, step))) return 'totp';
     if (step === null && (await q.consumeRecoveryCode(tx, row.id, sha256Hex(normaliseRecoveryCode(code)), now))) {
       return 'recovery code';
     }
