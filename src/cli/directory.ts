@@ -84,7 +84,7 @@ export function registerDirectoryCommands(program: Command): void {
       await withApp(command, async (ctx) => {
         const organisation = await findOrganisation(ctx, systemViewer('cli user add'), o.org);
         const password = o.password ?? randomToken(18);
-        const created = await createUser(ctx, operator('user add'), { orgId: organisation.id, email: o.email, name: o.name ?? o.email, role: o.role, password });
+        const created = await createUser(ctx, operator('user add'), { orgId: organisation.id, email: o.email, name: o.name ?? o.email, role: o.role, password }, { passwordChosenByOther: true });
         console.log(`created ${created.role} ${created.email} in ${organisation.shortName} (${created.id})`);
         if (!o.password) console.log(`one-time password: ${password}`);
       });

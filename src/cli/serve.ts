@@ -24,7 +24,7 @@ export function registerServe(program: Command): void {
         console.log(`Initialised node "${result.node.name}" in ${ctx.store.location}`);
         console.log(`  node key fingerprint: ${result.node.fingerprint}`);
         console.log(`  first administrator:  ${result.adminEmail}`);
-        if (result.generatedPassword) console.log(`  one-time password:    ${result.generatedPassword}   (shown once: change it after logging in)`);
+        if (result.generatedPassword) console.log(`  one-time password:    ${result.generatedPassword}   (shown once: you choose your own at first login)`);
       }
       const app = await buildServer(ctx);
       const shutdown = async (signal: string) => {

@@ -21,6 +21,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** false on the few routes that run before a session exists (login). */
     csrf?: boolean;
+    /** true on the routes a user may reach while their initial password still has to be changed. */
+    beforePasswordChange?: boolean;
   }
 }
 
@@ -63,6 +65,14 @@ const requestActor: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx 
     if (typeof presented !== 'string' || !constantTimeEqual(presented, request.csrfToken ?? '')) {
       throw new Forbidden(`missing or wrong ${CSRF_HEADER} header`);
     }
+  });
+
+  // A password someone else chose (an admin, the CLI, a generated one) opens only the way to change it.
+  app.addHook('preValidation', async (request) => {
+    const viewer = request.actor.viewer;
+    if (viewer.kind !== 'user' || !viewer.passwordChangeRequired || request.routeOptions.config.beforePasswordChange) return;
+    if (!request.url.startsWith('/api/')) return;
+    throw new Forbidden('change your initial password first (POST /api/v1/me/password)');
   });
 };
 

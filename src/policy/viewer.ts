@@ -10,6 +10,8 @@ export interface UserViewer {
   role: Role;
   via: 'session' | 'apikey';
   apiKeyId?: string;
+  /** A session whose user still holds a password someone else chose: it may only change it. */
+  passwordChangeRequired?: boolean;
 }
 
 export interface AnonymousViewer {

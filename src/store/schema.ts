@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 // The one description of every table, so that queries are checked at compile time.
 // Portable conventions (same meaning on SQLite and PostgreSQL):
 //   ids are UUID text; timestamps are ISO-8601 UTC text with milliseconds;
@@ -41,6 +43,8 @@ export interface UserTable {
   role: string;
   password_hash: string;
   disabled: number;
+  /** Set when someone other than the user chose the password: it must be changed at first login. */
+  password_change_required: Generated<number>;
   totp_secret: string | null;
   totp_pending_secret: string | null;
   /** Last TOTP time step accepted: a code is never accepted twice. */

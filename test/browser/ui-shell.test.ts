@@ -250,6 +250,20 @@ test('web UI shell: login, organisations, users, second factor, API keys', { tim
     await shot(page, 'api-keys');
   });
 
+  await step('the new user must choose their own password at first login', async () => {
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await logIn(page, NEW_USER.email, NEW_USER.password);
+    await page.getByRole('heading', { name: 'Choose your own password' }).waitFor();
+    assert.equal(await page.getByRole('navigation', { name: 'Main' }).count(), 0, 'no navigation before the password is changed');
+    await shot(page, 'first-login-password');
+    const chosen = `${NEW_USER.password}-mine`;
+    await page.getByLabel('Current password').fill(NEW_USER.password);
+    await page.getByLabel('New password', { exact: true }).fill(chosen);
+    await page.getByLabel('Repeat new password').fill(chosen);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('heading', { name: 'Directory', level: 1 }).waitFor();
+  });
+
   await step('no script errors in the page', async () => {
     assert.deepEqual(pageErrors, []);
   });

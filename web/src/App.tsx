@@ -11,7 +11,7 @@ import { DirectoryPage } from './pages/DirectoryPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { OrganisationFormPage } from './pages/OrganisationFormPage.tsx';
 import { OrganisationPage } from './pages/OrganisationPage.tsx';
-import { ProfilePage } from './pages/ProfilePage.tsx';
+import { ChangePassword, ProfilePage } from './pages/ProfilePage.tsx';
 import { canEditOrganisation, canManageOrganisations, canManageUsers } from './permissions.ts';
 import { Link, match, useRoute } from './router.tsx';
 
@@ -44,7 +44,7 @@ function Page({ path, user }: { path: string; user: User }) {
 }
 
 export function App() {
-  const { status, user } = useAuth();
+  const { status, user, refresh, logout } = useAuth();
   const path = useRoute();
   const [node, setNode] = useState<NodeInfo | null>(null);
 
@@ -69,6 +69,22 @@ export function App() {
     return (
       <AnonymousLayout node={node}>
         <LoginPage />
+      </AnonymousLayout>
+    );
+  }
+  if (user.passwordChangeRequired) {
+    return (
+      <AnonymousLayout node={node}>
+        <section aria-labelledby="first-login-title">
+          <h1 id="first-login-title">Choose your own password</h1>
+          <p>Your password was set by someone else. Choose one only you know before going on.</p>
+          <ChangePassword onChanged={() => void refresh()} />
+          <p>
+            <button type="button" className="button-secondary" onClick={() => void logout()}>
+              Log out
+            </button>
+          </p>
+        </section>
       </AnonymousLayout>
     );
   }

@@ -18,6 +18,8 @@ export interface User {
   name: string;
   role: Role;
   disabled: boolean;
+  /** The password was set by someone else: the user must change it before anything else. */
+  passwordChangeRequired: boolean;
   mfaEnabled: boolean;
   createdAt: string;
   lastLoginAt: string | null;

@@ -58,19 +58,21 @@ const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, {
     },
   );
 
-  app.post('/auth/logout', { schema: { tags: ['auth'], summary: 'End the session', response: { 204: Type.Null() } } }, async (request, reply) => {
+  const beforePasswordChange = { beforePasswordChange: true };
+
+  app.post('/auth/logout', { config: beforePasswordChange, schema: { tags: ['auth'], summary: 'End the session', response: { 204: Type.Null() } } }, async (request, reply) => {
     await auth.logout(ctx, request.actor, request.sessionId);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send(null);
   });
 
-  app.get('/auth/session', { schema: { tags: ['auth'], summary: 'The logged-in user and the CSRF token', response: { 200: SessionResponse, ...errorResponses } } }, async (request) => {
+  app.get('/auth/session', { config: beforePasswordChange, schema: { tags: ['auth'], summary: 'The logged-in user and the CSRF token', response: { 200: SessionResponse, ...errorResponses } } }, async (request) => {
     const viewer = request.actor.viewer;
     requireUser(viewer);
     return { user: await auth.currentUser(ctx, viewer), csrfToken: request.csrfToken ?? '' };
   });
 
-  app.get('/me', { schema: { tags: ['auth'], summary: 'The calling user', response: { 200: UserSchema, ...errorResponses } } }, async (request) => {
+  app.get('/me', { config: beforePasswordChange, schema: { tags: ['auth'], summary: 'The calling user', response: { 200: UserSchema, ...errorResponses } } }, async (request) => {
     const viewer = request.actor.viewer;
     requireUser(viewer);
     return auth.currentUser(ctx, viewer);
@@ -78,7 +80,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, {
 
   app.post(
     '/me/password',
-    { schema: { tags: ['auth'], summary: 'Change your password (ends your other sessions)', body: ChangePasswordBody, response: { 204: Type.Null(), ...errorResponses } } },
+    { config: beforePasswordChange, schema: { tags: ['auth'], summary: 'Change your password (ends your other sessions)', body: ChangePasswordBody, response: { 204: Type.Null(), ...errorResponses } } },
     async (request, reply) => {
       await changeOwnPassword(ctx, request.actor, request.body, request.sessionId);
       return reply.status(204).send(null);

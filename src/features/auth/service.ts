@@ -31,7 +31,15 @@ function anonymousFrom(client: Client): Actor {
 }
 
 function userViewer(row: users.UserWithOrg): UserViewer {
-  return { kind: 'user', userId: row.id, orgId: row.org_id, email: row.email, role: row.role as Role, via: 'session' };
+  return {
+    kind: 'user',
+    userId: row.id,
+    orgId: row.org_id,
+    email: row.email,
+    role: row.role as Role,
+    via: 'session',
+    passwordChangeRequired: row.password_change_required === 1,
+  };
 }
 
 function assertNotLocked(row: users.UserWithOrg, now: string): void {

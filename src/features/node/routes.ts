@@ -16,7 +16,7 @@ const NodeInfoSchema = Type.Object({
 });
 
 const nodeRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.get('/node', { schema: { tags: ['node'], summary: "This node's public identity", response: { 200: NodeInfoSchema, ...errorResponses } } }, async () => {
+  app.get('/node', { config: { beforePasswordChange: true }, schema: { tags: ['node'], summary: "This node's public identity", response: { 200: NodeInfoSchema, ...errorResponses } } }, async () => {
     const node = await readNodeInfo(ctx);
     if (!node) throw new NotFound('node identity (run `sanad init`)');
     return node;
@@ -24,7 +24,7 @@ const nodeRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, {
   const countries = { items: listCountries() };
   app.get(
     '/countries',
-    { schema: { tags: ['node'], summary: 'ISO 3166-1 alpha-2 codes', response: { 200: Type.Object({ items: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })) }) } } },
+    { config: { beforePasswordChange: true }, schema: { tags: ['node'], summary: 'ISO 3166-1 alpha-2 codes', response: { 200: Type.Object({ items: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })) }) } } },
     async () => countries,
   );
 };

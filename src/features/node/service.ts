@@ -90,7 +90,7 @@ export async function initNode(ctx: AppContext, input: InitInput): Promise<InitR
         { homeNode: nodeName },
         tx,
       );
-      await createUser(ctx, actor, { orgId: org.id, email: adminEmail, name: input.adminName ?? 'Node administrator', role: 'admin', password }, tx);
+      await createUser(ctx, actor, { orgId: org.id, email: adminEmail, name: input.adminName ?? 'Node administrator', role: 'admin', password }, { passwordChosenByOther: generatedPassword !== undefined }, tx);
       // Written last: a node counts as initialised only once everything else is in place.
       await writeNodeSetting(tx, 'node_name', nodeName);
       await writeNodeSetting(tx, 'node_country', country ?? '');

@@ -1,9 +1,10 @@
 import type { Tx } from '../../store/db.ts';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { UserTable } from '../../store/schema.ts';
 import type { Viewer } from '../../policy/viewer.ts';
 import { usersVisibleTo } from '../../policy/users.ts';
 
-export type UserRow = UserTable;
+export type UserRow = Selectable<UserTable>;
 export type UserWithOrg = UserRow & { org_name: string };
 
 function withOrgName(tx: Tx) {
@@ -42,11 +43,11 @@ export async function emailTaken(tx: Tx, email: string): Promise<boolean> {
   return (await tx.selectFrom('app_user').select('id').where('email', '=', email.toLowerCase()).executeTakeFirst()) !== undefined;
 }
 
-export async function insertUser(tx: Tx, row: UserRow): Promise<void> {
+export async function insertUser(tx: Tx, row: Insertable<UserTable>): Promise<void> {
   await tx.insertInto('app_user').values(row).execute();
 }
 
-export async function updateUser(tx: Tx, id: string, changes: Partial<UserRow>): Promise<void> {
+export async function updateUser(tx: Tx, id: string, changes: Updateable<UserTable>): Promise<void> {
   await tx.updateTable('app_user').set(changes).where('id', '=', id).execute();
 }
 

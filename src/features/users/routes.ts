@@ -18,7 +18,7 @@ const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, {
   app.post(
     '/users',
     { schema: { tags: ['users'], summary: 'Create an account', body: CreateUserBody, response: { 201: UserSchema, ...errorResponses } } },
-    async (request, reply) => reply.status(201).send(await users.createUser(ctx, request.actor, request.body)),
+    async (request, reply) => reply.status(201).send(await users.createUser(ctx, request.actor, request.body, { passwordChosenByOther: true })),
   );
   app.patch(
     '/users/:id',

@@ -13,6 +13,7 @@ export const UserSchema = Type.Object(
     name: Type.String(),
     role: RoleSchema,
     disabled: Type.Boolean(),
+    passwordChangeRequired: Type.Boolean(),
     mfaEnabled: Type.Boolean(),
     createdAt: Timestamp,
     lastLoginAt: NullableTimestamp,

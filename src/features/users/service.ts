@@ -26,13 +26,19 @@ export function toUser(row: q.UserWithOrg): User {
     name: row.name,
     role: row.role as Role,
     disabled: row.disabled === 1,
+    passwordChangeRequired: row.password_change_required === 1,
     mfaEnabled: row.totp_secret !== null,
     createdAt: row.created_at,
     lastLoginAt: row.last_login_at,
   };
 }
 
-export async function createUser(ctx: AppContext, actor: Actor, input: CreateUserInput, outer?: Tx): Promise<User> {
+export interface CreateUserOptions {
+  /** The password was chosen by someone other than the user (an admin, the CLI): it must be changed at first login. */
+  passwordChosenByOther?: boolean;
+}
+
+export async function createUser(ctx: AppContext, actor: Actor, input: CreateUserInput, options: CreateUserOptions = {}, outer?: Tx): Promise<User> {
   const email = normaliseEmail(input.email);
   if (!isRole(input.role)) throw new Invalid('role', 'unknown role');
   authorize(actor.viewer, mayCreateUser(actor.viewer, input.orgId, input.role), 'you may not create this account');
@@ -51,6 +57,7 @@ export async function createUser(ctx: AppContext, actor: Actor, input: CreateUse
       role: input.role,
       password_hash: passwordHash,
       disabled: 0,
+      password_change_required: options.passwordChosenByOther ? 1 : 0,
       totp_secret: null,
       totp_pending_secret: null,
       totp_last_step: null,
@@ -151,7 +158,7 @@ export async function changeOwnPassword(
   if (input.currentPassword === input.newPassword) throw new Invalid('newPassword', 'must differ from the current password');
   const passwordHash = await hashPassword(input.newPassword, ctx.config.passwordHashing);
   await ctx.store.db.transaction().execute(async (tx) => {
-    await q.updateUser(tx, viewer.userId, { password_hash: passwordHash, modified_at: nowIso() });
+    await q.updateUser(tx, viewer.userId, { password_hash: passwordHash, password_change_required: 0, modified_at: nowIso() });
     await deleteSessionsOfUser(tx, viewer.userId, keepSessionId);
     await appendAudit(tx, ctx.store.engine, actor, { action: 'user.password_change', objectType: 'user', objectId: viewer.userId });
   });

@@ -46,6 +46,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('role', 'text', (c) => c.notNull())
     .addColumn('password_hash', 'text', (c) => c.notNull())
     .addColumn('disabled', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('password_change_required', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('totp_secret', 'text')
     .addColumn('totp_pending_secret', 'text')
     .addColumn('totp_last_step', 'integer')

@@ -10,7 +10,7 @@ import { formErrors } from '../components/formErrors.ts';
 import { RecoveryCodesPanel } from '../components/RecoveryCodes.tsx';
 import { asApiError } from '../hooks.ts';
 
-function ChangePassword() {
+export function ChangePassword({ onChanged }: { onChanged?: () => void }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
@@ -36,6 +36,7 @@ function ChangePassword() {
       setNext('');
       setConfirm('');
       setDone(true);
+      onChanged?.();
     } catch (err) {
       setError(asApiError(err));
     } finally {
