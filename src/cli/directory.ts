@@ -9,6 +9,7 @@ import { createApiKey, revokeApiKey } from '../features/api-keys/service.ts';
 import { readNodeInfo } from '../features/node/service.ts';
 import { randomToken } from '../features/auth/tokens.ts';
 import { systemViewer } from '../policy/viewer.ts';
+import { collectPages } from '../domain/cursor.ts';
 import { operator, printTable, withApp } from './context.ts';
 
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
@@ -52,14 +53,8 @@ export function registerDirectoryCommands(program: Command): void {
     .description('list organisations')
     .action(async (_o: unknown, command: Command) => {
       await withApp(command, async (ctx) => {
-        const rows = [];
-        let cursor: string | undefined;
-        do {
-          const page = await listOrganisations(ctx, systemViewer('cli org list'), { limit: 500, cursor });
-          rows.push(...page.items.map((i) => ({ id: i.id, shortName: i.shortName, name: i.name, country: i.country ?? '', tier: i.tier, status: i.status })));
-          cursor = page.nextCursor ?? undefined;
-        } while (cursor);
-        printTable(rows);
+        const organisations = await collectPages((cursor) => listOrganisations(ctx, systemViewer('cli org list'), { limit: 500, cursor }));
+        printTable(organisations.map((i) => ({ id: i.id, shortName: i.shortName, name: i.name, country: i.country ?? '', tier: i.tier, status: i.status })));
       });
     });
   org
@@ -97,14 +92,8 @@ export function registerDirectoryCommands(program: Command): void {
       await withApp(command, async (ctx) => {
         const viewer = systemViewer('cli user list');
         const orgId = o.org ? (await findOrganisation(ctx, viewer, o.org)).id : undefined;
-        const rows = [];
-        let cursor: string | undefined;
-        do {
-          const page = await listUsers(ctx, viewer, { orgId, limit: 500, cursor });
-          rows.push(...page.items.map((u) => ({ email: u.email, name: u.name, role: u.role, organisation: u.orgName, disabled: u.disabled ? 'yes' : '', mfa: u.mfaEnabled ? 'yes' : '' })));
-          cursor = page.nextCursor ?? undefined;
-        } while (cursor);
-        printTable(rows);
+        const users = await collectPages((cursor) => listUsers(ctx, viewer, { orgId, limit: 500, cursor }));
+        printTable(users.map((u) => ({ email: u.email, name: u.name, role: u.role, organisation: u.orgName, disabled: u.disabled ? 'yes' : '', mfa: u.mfaEnabled ? 'yes' : '' })));
       });
     });
   user

@@ -1,24 +1,12 @@
 // The hash chain over audit entries: each entry's hash covers its content and the previous hash,
 // so a changed, removed or reordered entry breaks the chain from that point on.
 import crypto from 'node:crypto';
+import type { AuditLogTable } from '../../store/schema.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export interface ChainedFields {
-  seq: number;
-  id: string;
-  at: string;
-  actor_type: string;
-  actor_id: string | null;
-  actor_label: string;
-  org_id: string | null;
-  source_ip: string | null;
-  action: string;
-  object_type: string | null;
-  object_id: string | null;
-  details: string;
-  prev_hash: string;
-}
+/** Everything of an entry but its own hash. */
+export type ChainedFields = Omit<AuditLogTable, 'hash'>;
 
 export function entryHash(entry: ChainedFields): string {
   // A fixed-order array: the serialisation cannot vary with key order.

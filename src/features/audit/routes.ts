@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../app.ts';
 import { authorize, requireUser } from '../../policy/authorize.ts';
 import { mayVerifyAudit } from '../../policy/audit.ts';
-import { decodeCursor, encodeCursor } from '../../domain/cursor.ts';
+import { decodeCursor, pageOf } from '../../domain/cursor.ts';
 import { fromJson } from '../../store/json.ts';
 import { errorResponses, page } from '../../http/schemas.ts';
 import { listAuditEntries } from './queries.ts';
@@ -61,9 +61,9 @@ const auditRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, 
         orgId: request.query.orgId,
         limit: limit + 1,
       });
-      const pageRows = rows.slice(0, limit);
+      const page = pageOf(rows, limit, (last) => [last.seq]);
       return {
-        items: pageRows.map((r) => ({
+        items: page.rows.map((r) => ({
           seq: r.seq,
           id: r.id,
           at: r.at,
@@ -78,7 +78,7 @@ const auditRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, 
           details: fromJson<Record<string, unknown>>(r.details, {}),
           hash: r.hash,
         })),
-        nextCursor: rows.length > limit ? encodeCursor([pageRows.at(-1)!.seq]) : null,
+        nextCursor: page.nextCursor,
       };
     },
   );

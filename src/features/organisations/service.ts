@@ -13,7 +13,7 @@ import { authorize, requireUser } from '../../policy/authorize.ts';
 import { mayChangeMembership, mayCreateOrganisation, mayUpdateOrganisation } from '../../policy/organisations.ts';
 import type { Actor, Viewer } from '../../policy/viewer.ts';
 import { appendAudit } from '../audit/service.ts';
-import { decodeCursor, encodeCursor } from '../../domain/cursor.ts';
+import { decodeCursor, pageOf } from '../../domain/cursor.ts';
 import * as q from './queries.ts';
 import type { CreateOrganisationInput, Organisation, UpdateOrganisationInput } from './schemas.ts';
 
@@ -77,12 +77,8 @@ export async function listOrganisations(
     after: after ? { name: String(after[0]), id: String(after[1]) } : undefined,
     search: options.q,
   });
-  const pageRows = rows.slice(0, limit);
-  const last = pageRows.at(-1);
-  return {
-    items: await withConstituency(ctx.store.db, pageRows),
-    nextCursor: rows.length > limit && last ? encodeCursor([last.name, last.id]) : null,
-  };
+  const page = pageOf(rows, limit, (last) => [last.name, last.id]);
+  return { items: await withConstituency(ctx.store.db, page.rows), nextCursor: page.nextCursor };
 }
 
 interface ValidatedFields {

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import { inTransaction, type AppContext } from '../../app.ts';
 import type { Tx } from '../../store/db.ts';
 import { Conflict, Invalid, NotFound } from '../../domain/errors.ts';
-import { decodeCursor, encodeCursor } from '../../domain/cursor.ts';
+import { decodeCursor, pageOf } from '../../domain/cursor.ts';
 import { isRole, type Role } from '../../domain/roles.ts';
 import { normaliseEmail } from '../../domain/email.ts';
 import { nowIso } from '../../store/time.ts';
@@ -99,11 +99,8 @@ export async function listUsers(
     after: after ? { email: String(after[0]) } : undefined,
     limit: limit + 1,
   });
-  const pageRows = rows.slice(0, limit);
-  return {
-    items: pageRows.map(toUser),
-    nextCursor: rows.length > limit ? encodeCursor([pageRows.at(-1)!.email]) : null,
-  };
+  const page = pageOf(rows, limit, (last) => [last.email]);
+  return { items: page.rows.map(toUser), nextCursor: page.nextCursor };
 }
 
 export async function updateUser(ctx: AppContext, actor: Actor, id: string, input: UpdateUserInput): Promise<User> {
