@@ -61,6 +61,20 @@ for (const engine of await testEngines()) {
     });
   });
 
+  describe(`session lifetimes (${engine})`, () => {
+    test('a session stops working when its lifetime ends', async () => {
+      const shortLived = await startTestApp(engine, { sessionTtlSeconds: 1 });
+      try {
+        const session = await shortLived.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+        assert.equal((await shortLived.request({ method: 'GET', url: '/api/v1/me', session })).statusCode, 200);
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+        expectProblem(await shortLived.request({ method: 'GET', url: '/api/v1/me', session }), 401);
+      } finally {
+        await shortLived.close();
+      }
+    });
+  });
+
   describe(`auth (${engine})`, () => {
     let app: TestApp;
     let admin: Session;
