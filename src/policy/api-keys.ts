@@ -9,7 +9,7 @@ type KeyScope = ExpressionBuilder<Database, 'api_key'>;
 export function apiKeysVisibleTo(viewer: Viewer): (eb: KeyScope) => Expression<SqlBool> {
   return (eb) => {
     if (viewer.kind === 'system') return eb.lit(true);
-    if (viewer.kind === 'anonymous') return eb.lit(false);
+    if (viewer.kind !== 'user') return eb.lit(false);
     if (viewer.role === 'admin') return eb.lit(true);
     if (viewer.role === 'org-admin' || viewer.role === 'secretariat') {
       const teamUsers = eb.selectFrom('app_user').select('app_user.id').where('app_user.org_id', '=', viewer.orgId);
@@ -22,7 +22,7 @@ export function apiKeysVisibleTo(viewer: Viewer): (eb: KeyScope) => Expression<S
 /** A key is revoked by its user, the team's manager, or the node's admin. */
 export function mayRevokeApiKey(viewer: Viewer, owner: { userId: string; orgId: string }): boolean {
   if (viewer.kind === 'system') return true;
-  if (viewer.kind === 'anonymous') return false;
+  if (viewer.kind !== 'user') return false;
   if (viewer.role === 'admin' || viewer.userId === owner.userId) return true;
   return (viewer.role === 'org-admin' || viewer.role === 'secretariat') && viewer.orgId === owner.orgId;
 }

@@ -10,7 +10,7 @@ type AuditScope = ExpressionBuilder<Database, 'audit_log'>;
 export function auditEntriesVisibleTo(viewer: Viewer): (eb: AuditScope) => Expression<SqlBool> {
   return (eb) => {
     if (viewer.kind === 'system') return eb.lit(true);
-    if (viewer.kind === 'anonymous') return eb.lit(false);
+    if (viewer.kind !== 'user') return eb.lit(false);
     if (viewer.role === 'admin' || viewer.role === 'secretariat') return eb.lit(true);
     if (viewer.role === 'org-admin') return eb('audit_log.org_id', '=', viewer.orgId);
     return eb('audit_log.actor_id', '=', viewer.userId);

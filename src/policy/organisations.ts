@@ -9,7 +9,7 @@ type OrgScope = ExpressionBuilder<Database, 'organisation'>;
 /** The members-only directory: every account on the node sees every team; the anonymous see none
  *  (the public directory, with its reduced fields, is a separate read). */
 export function organisationsVisibleTo(viewer: Viewer): (eb: OrgScope) => Expression<SqlBool> {
-  return (eb) => (viewer.kind === 'anonymous' ? eb.lit(false) : eb.lit(true));
+  return (eb) => eb.lit(viewer.kind === 'user' || viewer.kind === 'system');
 }
 
 export function mayCreateOrganisation(viewer: Viewer): boolean {

@@ -22,13 +22,13 @@ const isOperator = (viewer: Viewer) => viewer.kind === 'user' && (viewer.role ==
 
 export function modelUserVisible(viewer: Viewer, user: ModelUser): boolean {
   if (viewer.kind === 'system') return true;
-  if (viewer.kind === 'anonymous') return false;
+  if (viewer.kind !== 'user') return false;
   return isOperator(viewer) || user.orgId === viewer.orgId;
 }
 
 export function modelAuditEntryVisible(viewer: Viewer, entry: ModelAuditEntry): boolean {
   if (viewer.kind === 'system') return true;
-  if (viewer.kind === 'anonymous') return false;
+  if (viewer.kind !== 'user') return false;
   if (isOperator(viewer)) return true;
   if (viewer.role === 'org-admin') return entry.orgId === viewer.orgId;
   return entry.actorId === viewer.userId;
@@ -36,7 +36,7 @@ export function modelAuditEntryVisible(viewer: Viewer, entry: ModelAuditEntry): 
 
 export function modelApiKeyVisible(viewer: Viewer, key: ModelApiKey, users: ModelUser[]): boolean {
   if (viewer.kind === 'system') return true;
-  if (viewer.kind === 'anonymous') return false;
+  if (viewer.kind !== 'user') return false;
   if (viewer.role === 'admin') return true;
   if (viewer.role === 'org-admin' || viewer.role === 'secretariat') {
     return users.find((u) => u.id === key.userId)?.orgId === viewer.orgId;
@@ -45,5 +45,79 @@ export function modelApiKeyVisible(viewer: Viewer, key: ModelApiKey, users: Mode
 }
 
 export function modelOrganisationVisible(viewer: Viewer): boolean {
-  return viewer.kind !== 'anonymous';
+  return viewer.kind === 'user' || viewer.kind === 'system';
+}
+
+// ---- shared intelligence -------------------------------------------------------------------
+
+export interface ModelOrganisation {
+  id: string;
+  homeNode: string;
+}
+export interface ModelSharingGroup {
+  id: string;
+  members: string[]; // organisation ids
+  nodes: string[]; // nodes the group is released to
+}
+export interface ModelHandling {
+  distribution: string;
+  sharingGroupId: string | null;
+  tlp: string;
+}
+export interface ModelEvent extends ModelHandling {
+  id: string;
+  ownerOrgId: string;
+  published: boolean;
+  deleted: boolean;
+}
+export interface ModelIndicator {
+  id: string;
+  eventId: string;
+  deleted: boolean;
+  /** null: as the event. */
+  distribution: string | null;
+  sharingGroupId: string | null;
+  tlp: string | null;
+}
+
+export interface ModelWorld {
+  organisations: ModelOrganisation[];
+  groups: ModelSharingGroup[];
+}
+
+function modelReaches(viewer: Viewer, world: ModelWorld, owner: string, published: boolean, deleted: boolean, h: ModelHandling): boolean {
+  if (deleted) return false;
+  const group = world.groups.find((g) => g.id === h.sharingGroupId);
+  const open = h.distribution === 'community' || h.distribution === 'federation';
+  switch (viewer.kind) {
+    case 'system':
+      return true;
+    case 'user':
+      if (owner === viewer.orgId) return true;
+      if (!published) return false;
+      if (h.distribution === 'sharing_group') return group?.members.includes(viewer.orgId) ?? false;
+      return open && h.tlp !== 'RED';
+    case 'anonymous':
+      return Boolean(viewer.mayReadClear) && published && open && h.tlp === 'CLEAR';
+    case 'peer': {
+      if (!published) return false;
+      if (h.distribution === 'federation') return h.tlp !== 'RED';
+      if (h.distribution !== 'sharing_group' || !group) return false;
+      const hostsMember = group.members.some((m) => world.organisations.find((o) => o.id === m)?.homeNode === viewer.node);
+      return group.nodes.includes(viewer.node) && hostsMember;
+    }
+  }
+}
+
+export function modelEventVisible(viewer: Viewer, world: ModelWorld, event: ModelEvent): boolean {
+  return modelReaches(viewer, world, event.ownerOrgId, event.published, event.deleted, event);
+}
+
+export function modelIndicatorVisible(viewer: Viewer, world: ModelWorld, event: ModelEvent, indicator: ModelIndicator): boolean {
+  if (!modelEventVisible(viewer, world, event)) return false;
+  return modelReaches(viewer, world, event.ownerOrgId, event.published, indicator.deleted, {
+    distribution: indicator.distribution ?? event.distribution,
+    sharingGroupId: indicator.sharingGroupId ?? event.sharingGroupId,
+    tlp: indicator.tlp ?? event.tlp,
+  });
 }

@@ -15,7 +15,7 @@ const TEAM_MANAGERS: Role[] = ['org-admin', 'secretariat'];
 export function usersVisibleTo(viewer: Viewer): (eb: UserScope) => Expression<SqlBool> {
   return (eb) => {
     if (viewer.kind === 'system') return eb.lit(true);
-    if (viewer.kind === 'anonymous') return eb.lit(false);
+    if (viewer.kind !== 'user') return eb.lit(false);
     if (OPERATORS.includes(viewer.role)) return eb.lit(true);
     return eb('app_user.org_id', '=', viewer.orgId);
   };
@@ -24,7 +24,7 @@ export function usersVisibleTo(viewer: Viewer): (eb: UserScope) => Expression<Sq
 /** May `viewer` create an account with `role` in `orgId`? */
 export function mayCreateUser(viewer: Viewer, orgId: string, role: Role): boolean {
   if (viewer.kind === 'system') return true;
-  if (viewer.kind === 'anonymous') return false;
+  if (viewer.kind !== 'user') return false;
   if (viewer.role === 'admin') return true;
   if (!TEAM_MANAGERS.includes(viewer.role)) return false;
   return viewer.orgId === orgId && !HUB_ROLES.includes(role) && roleAtMost(role, viewer.role);
@@ -39,7 +39,7 @@ export interface ManagedUser {
 /** May `viewer` change the role or disabled flag of `target` (to `newRole` when given)? */
 export function mayManageUser(viewer: Viewer, target: ManagedUser, newRole?: Role): boolean {
   if (viewer.kind === 'system') return true;
-  if (viewer.kind === 'anonymous' || viewer.userId === target.id) return false; // nobody locks themselves out
+  if (viewer.kind !== 'user' || viewer.userId === target.id) return false; // nobody locks themselves out
   if (viewer.role === 'admin') return true;
   if (!TEAM_MANAGERS.includes(viewer.role)) return false;
   if (viewer.orgId !== target.orgId || HUB_ROLES.includes(target.role)) return false;

@@ -16,6 +16,15 @@ export interface UserViewer {
 
 export interface AnonymousViewer {
   kind: 'anonymous';
+  /** The operator lets anyone read published TLP:CLEAR intelligence. */
+  mayReadClear?: boolean;
+}
+
+/** Another Sanad node, authenticated by its key, asking for what may cross to it. */
+export interface PeerViewer {
+  kind: 'peer';
+  /** The peer's node name: organisations whose home node it is are its organisations. */
+  node: string;
 }
 
 /** The node acting on its own behalf: the CLI run by the operator, start-up tasks. */
@@ -24,7 +33,7 @@ export interface SystemViewer {
   label: string;
 }
 
-export type Viewer = UserViewer | AnonymousViewer | SystemViewer;
+export type Viewer = UserViewer | AnonymousViewer | SystemViewer | PeerViewer;
 
 export const ANONYMOUS: AnonymousViewer = { kind: 'anonymous' };
 
@@ -52,5 +61,7 @@ export function actorLabel(viewer: Viewer): string {
       return `system:${viewer.label}`;
     case 'anonymous':
       return 'anonymous';
+    case 'peer':
+      return `peer:${viewer.node}`;
   }
 }

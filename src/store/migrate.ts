@@ -2,9 +2,11 @@
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { Db } from './db.ts';
 import * as identity from './migrations/0001_identity.ts';
+import * as intel from './migrations/0002_intel.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_identity': identity,
+  '0002_intel': intel,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -106,6 +106,113 @@ export interface AuditLogTable {
   hash: string;
 }
 
+export interface SharingGroupTable {
+  id: string;
+  name: string;
+  description: string;
+  owner_org_id: string;
+  created_at: string;
+  modified: string;
+}
+
+export interface SharingGroupOrgTable {
+  group_id: string;
+  org_id: string;
+  /** 1: this member may add further organisations. */
+  extend: number;
+}
+
+export interface SharingGroupNodeTable {
+  group_id: string;
+  /** A node the group's records may be released to (federation). */
+  node: string;
+}
+
+export interface EventTable {
+  id: string;
+  info: string;
+  date: string; // YYYY-MM-DD
+  threat_level: string;
+  analysis: string;
+  owner_org_id: string;
+  origin_node: string;
+  tlp: string;
+  pap: string;
+  distribution: string;
+  sharing_group_id: string | null;
+  published: number;
+  published_at: string | null;
+  created_at: string;
+  /** The version: strictly increasing with every change. */
+  modified: string;
+  deleted: number;
+}
+
+export interface IntelObjectTable {
+  id: string;
+  event_id: string;
+  name: string;
+  meta_category: string;
+  comment: string;
+  created_at: string;
+  modified: string;
+}
+
+export interface IndicatorTable {
+  id: string;
+  event_id: string;
+  object_id: string | null;
+  object_relation: string | null;
+  type: string;
+  category: string;
+  value: string;
+  normalised: string;
+  correlation_key: string | null;
+  ip_start: string | null;
+  ip_end: string | null;
+  to_ids: number;
+  comment: string;
+  first_seen: string | null;
+  last_seen: string | null;
+  tlp: string | null;
+  distribution: string | null;
+  sharing_group_id: string | null;
+  warning: string | null;
+  created_at: string;
+  modified: string;
+  deleted: number;
+}
+
+export interface EventTagTable {
+  event_id: string;
+  name: string;
+}
+
+export interface IndicatorTagTable {
+  indicator_id: string;
+  name: string;
+}
+
+export interface SightingTable {
+  id: string;
+  indicator_id: string;
+  org_id: string;
+  kind: string; // 'sighting' | 'false-positive' | 'expiration'
+  seen_at: string;
+  source: string;
+  created_at: string;
+}
+
+export interface WarninglistTable {
+  id: string;
+  name: string;
+  version: number;
+  description: string;
+  definition: string;
+  enabled: number;
+  loaded_at: string;
+}
+
 export interface Database {
   node_setting: NodeSettingTable;
   organisation: OrganisationTable;
@@ -115,5 +222,15 @@ export interface Database {
   session: SessionTable;
   api_key: ApiKeyTable;
   audit_log: AuditLogTable;
+  sharing_group: SharingGroupTable;
+  sharing_group_org: SharingGroupOrgTable;
+  sharing_group_node: SharingGroupNodeTable;
+  event: EventTable;
+  intel_object: IntelObjectTable;
+  indicator: IndicatorTable;
+  event_tag: EventTagTable;
+  indicator_tag: IndicatorTagTable;
+  sighting: SightingTable;
+  warninglist: WarninglistTable;
 }
 
