@@ -23,6 +23,7 @@ import organisationRoutes from './features/organisations/routes.ts';
 import apiKeyRoutes from './features/api-keys/routes.ts';
 import auditRoutes from './features/audit/routes.ts';
 import nodeRoutes from './features/node/routes.ts';
+import sharingGroupRoutes from './features/sharing-groups/routes.ts';
 
 export interface ServerOptions {
   /** pino logger settings; false silences logs (tests). */
@@ -100,6 +101,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       await api.register(apiKeyRoutes, { ctx });
       await api.register(auditRoutes, { ctx });
       await api.register(nodeRoutes, { ctx });
+      await api.register(sharingGroupRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );
