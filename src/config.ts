@@ -27,6 +27,8 @@ export interface Config {
   loginRequestsPerMinute: number;
   passwordHashing: PasswordHashingCost;
   logLevel: string;
+  /** Let anyone, without an account, read published TLP:CLEAR intelligence. */
+  anonymousClearAccess: boolean;
   /** Built web UI; served at / when present. */
   webDir: string;
 }
@@ -53,6 +55,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     loginRequestsPerMinute: 30,
     passwordHashing: DEFAULT_PASSWORD_HASHING,
     logLevel: env.LOG_LEVEL ?? 'info',
+    anonymousClearAccess: env.SANAD_ANONYMOUS_CLEAR === 'true',
     webDir: path.join(repoRoot, 'web', 'dist'),
     ...stripUndefined(overrides),
   };

@@ -24,6 +24,8 @@ import apiKeyRoutes from './features/api-keys/routes.ts';
 import auditRoutes from './features/audit/routes.ts';
 import nodeRoutes from './features/node/routes.ts';
 import sharingGroupRoutes from './features/sharing-groups/routes.ts';
+import intelRoutes from './features/intel/routes.ts';
+import warninglistRoutes from './features/warninglists/routes.ts';
 
 export interface ServerOptions {
   /** pino logger settings; false silences logs (tests). */
@@ -102,6 +104,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       await api.register(auditRoutes, { ctx });
       await api.register(nodeRoutes, { ctx });
       await api.register(sharingGroupRoutes, { ctx });
+      await api.register(intelRoutes, { ctx });
+      await api.register(warninglistRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -6,6 +6,7 @@ import { registerNodeCommands } from './node.ts';
 import { registerDirectoryCommands } from './directory.ts';
 import { registerAuditCommands } from './audit.ts';
 import { registerBench } from './bench.ts';
+import { registerIntelCommands } from './intel.ts';
 import { reportError } from './context.ts';
 
 const program = new Command('sanad')
@@ -19,6 +20,7 @@ registerServe(program);
 registerNodeCommands(program);
 registerDirectoryCommands(program);
 registerAuditCommands(program);
+registerIntelCommands(program);
 registerBench(program);
 
 program.parseAsync(process.argv).catch(reportError);

@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app.ts';
 import { Forbidden } from '../domain/errors.ts';
-import { ANONYMOUS, type Actor } from '../policy/viewer.ts';
+import { ANONYMOUS, type Actor, type AnonymousViewer } from '../policy/viewer.ts';
 import { resolveSession } from '../features/auth/service.ts';
 import { authenticateApiKey } from '../features/api-keys/service.ts';
 import { constantTimeEqual } from '../features/auth/tokens.ts';
@@ -40,8 +40,10 @@ const requestActor: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx 
   app.decorateRequest('sessionId', undefined);
   app.decorateRequest('csrfToken', undefined);
 
+  const anonymous: AnonymousViewer = ctx.config.anonymousClearAccess ? { kind: 'anonymous', mayReadClear: true } : ANONYMOUS;
+
   app.addHook('onRequest', async (request) => {
-    request.actor = { viewer: ANONYMOUS, sourceIp: request.ip };
+    request.actor = { viewer: anonymous, sourceIp: request.ip };
     if (!request.url.startsWith('/api/')) return;
     const key = bearerToken(request);
     if (key) {

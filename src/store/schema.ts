@@ -183,6 +183,11 @@ export interface IndicatorTable {
   deleted: number;
 }
 
+export interface CorrelationCountTable {
+  correlation_key: string;
+  n: number;
+}
+
 export interface EventTagTable {
   event_id: string;
   name: string;
@@ -228,6 +233,7 @@ export interface Database {
   event: EventTable;
   intel_object: IntelObjectTable;
   indicator: IndicatorTable;
+  correlation_count: CorrelationCountTable;
   event_tag: EventTagTable;
   indicator_tag: IndicatorTagTable;
   sighting: SightingTable;

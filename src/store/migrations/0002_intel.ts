@@ -98,6 +98,14 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('indicator_ip_range').on('indicator').columns(['ip_start', 'ip_end']).execute();
   await db.schema.createIndex('indicator_type_modified').on('indicator').columns(['type', 'modified']).execute();
 
+  // How many live indicators share each correlation key: lets correlation skip over-correlating
+  // values without ever storing a row per matching pair.
+  await db.schema
+    .createTable('correlation_count')
+    .addColumn('correlation_key', 'text', (c) => c.primaryKey())
+    .addColumn('n', 'integer', (c) => c.notNull())
+    .execute();
+
   await db.schema
     .createTable('event_tag')
     .addColumn('event_id', 'text', (c) => c.notNull().references('event.id').onDelete('cascade'))
@@ -139,7 +147,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['warninglist', 'sighting', 'indicator_tag', 'event_tag', 'indicator', 'intel_object', 'event', 'sharing_group_node', 'sharing_group_org', 'sharing_group']) {
+  for (const table of ['warninglist', 'sighting', 'indicator_tag', 'event_tag', 'correlation_count', 'indicator', 'intel_object', 'event', 'sharing_group_node', 'sharing_group_org', 'sharing_group']) {
     await db.schema.dropTable(table).execute();
   }
 }
