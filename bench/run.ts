@@ -1,6 +1,7 @@
 // The benchmark runner: each benchmark reports figures; each figure is printed with its unit and
 // its ratio to a named baseline (higher ratio = better than the baseline, whatever the unit).
 import { httpThroughput } from './http-throughput.ts';
+import { intelBulk } from './intel-bulk.ts';
 
 export interface Figure {
   name: string;
@@ -14,7 +15,7 @@ export interface Benchmark {
   run(options: { durationSeconds: number; progress: (message: string) => void }): Promise<Figure[]>;
 }
 
-const BENCHMARKS: Benchmark[] = [httpThroughput];
+const BENCHMARKS: Benchmark[] = [httpThroughput, intelBulk];
 
 export function ratio(figure: Figure): number {
   return figure.baseline.higherIsBetter ? figure.value / figure.baseline.value : figure.baseline.value / figure.value;

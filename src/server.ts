@@ -25,6 +25,7 @@ import auditRoutes from './features/audit/routes.ts';
 import nodeRoutes from './features/node/routes.ts';
 import sharingGroupRoutes from './features/sharing-groups/routes.ts';
 import intelRoutes from './features/intel/routes.ts';
+import bulkIntelRoutes from './features/intel/bulk-routes.ts';
 import warninglistRoutes from './features/warninglists/routes.ts';
 
 export interface ServerOptions {
@@ -105,6 +106,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       await api.register(nodeRoutes, { ctx });
       await api.register(sharingGroupRoutes, { ctx });
       await api.register(intelRoutes, { ctx });
+      await api.register(bulkIntelRoutes, { ctx });
       await api.register(warninglistRoutes, { ctx });
     },
     { prefix: '/api/v1' },

@@ -1,12 +1,64 @@
 // `sanad warninglist …`: the operator loads MISP-format warninglists from files.
 import fs from 'node:fs';
-import type { Command } from 'commander';
+import { once } from 'node:events';
+import { Option, type Command } from 'commander';
+import { importEvent } from '../features/intel/import.ts';
+import { EXPORT_FORMATS, openExport, type ExportFormat } from '../features/intel/export.ts';
+import { findOrganisation } from '../features/organisations/service.ts';
 import { listWarninglists, loadWarninglist } from '../features/warninglists/service.ts';
 import { systemViewer } from '../policy/viewer.ts';
 import { Invalid } from '../domain/errors.ts';
 import { operator, printTable, withApp } from './context.ts';
 
+/** One line on stderr, rewritten in place on a terminal, so stdout stays clean for data. */
+function progressLine(text: string): void {
+  if (process.stderr.isTTY) process.stderr.write(`\r${text}\x1b[K`);
+  else process.stderr.write(`${text}\n`);
+}
+
 export function registerIntelCommands(program: Command): void {
+  program
+    .command('import <file>')
+    .description('import one event from a native JSON file of any size (streamed; all or nothing)')
+    .requiredOption('--org <ref>', 'owning organisation (id or short name)')
+    .action(async (file: string, o: { org: string }, command: Command) => {
+      const size = fs.statSync(file).size;
+      const started = Date.now();
+      await withApp(command, async (ctx) => {
+        const owner = await findOrganisation(ctx, systemViewer('cli import'), o.org);
+        const event = await importEvent(ctx, operator('import'), fs.createReadStream(file), {
+          ownerOrgId: owner.id,
+          onProgress: ({ bytes, indicators }) => {
+            const seconds = (Date.now() - started) / 1000;
+            progressLine(`importing ${file}: ${Math.round((100 * bytes) / Math.max(size, 1))}% · ${indicators} indicators · ${Math.round(indicators / Math.max(seconds, 0.001))}/s`);
+          },
+        });
+        if (process.stderr.isTTY) process.stderr.write('\n');
+        console.log(`imported event ${event.id} "${event.info}" with ${event.indicatorCount} indicators in ${((Date.now() - started) / 1000).toFixed(2)} s`);
+      });
+    });
+
+  program
+    .command('export')
+    .description('stream every indicator to stdout (csv, text: one value per line, or json)')
+    .addOption(new Option('--format <format>').choices(EXPORT_FORMATS).default('csv'))
+    .option('--type <type>', 'only this indicator type (e.g. url, ip-dst)')
+    .option('--event <id>', 'only this event')
+    .action(async (o: { format: ExportFormat; type?: string; event?: string }, command: Command) => {
+      await withApp(command, async (ctx) => {
+        const chunks = await openExport(ctx, operator('export'), {
+          format: o.format,
+          type: o.type,
+          eventId: o.event,
+          onProgress: (rows) => progressLine(`exported ${rows} indicators`),
+        });
+        for await (const chunk of chunks) {
+          if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+        }
+        if (process.stderr.isTTY) process.stderr.write('\n');
+      });
+    });
+
   const warninglist = program.command('warninglist').description('lists of known-benign values that flag (not drop) matching indicators');
   warninglist
     .command('load <file>')

@@ -337,3 +337,39 @@ export async function sightingsOf(tx: Tx, indicatorId: string, limit: number) {
     .limit(limit)
     .execute();
 }
+
+// ---- export -----------------------------------------------------------------------------------
+
+export interface ExportFilter {
+  type?: string | undefined;
+  eventId?: string | undefined;
+  toIds?: boolean | undefined;
+  since?: string | undefined;
+}
+
+/** One batch of visible live indicators after `afterId`, in id order (a keyset cursor: nothing is held open between batches). */
+export async function exportBatch(tx: Tx, viewer: Viewer, filter: ExportFilter, afterId: string | null, limit: number) {
+  let query = tx
+    .selectFrom('indicator')
+    .innerJoin('event', 'event.id', 'indicator.event_id')
+    .where(indicatorsVisibleTo(viewer))
+    .select([
+      'indicator.id',
+      'indicator.event_id',
+      'indicator.category',
+      'indicator.type',
+      'indicator.value',
+      'indicator.comment',
+      'indicator.to_ids',
+      'indicator.modified',
+      'indicator.warning',
+      (eb) => eb.fn.coalesce('indicator.tlp', 'event.tlp').as('tlp'),
+      'event.pap',
+    ]);
+  if (filter.type) query = query.where('indicator.type', '=', filter.type);
+  if (filter.eventId) query = query.where('indicator.event_id', '=', filter.eventId);
+  if (filter.toIds !== undefined) query = query.where('indicator.to_ids', '=', filter.toIds ? 1 : 0);
+  if (filter.since) query = query.where('indicator.modified', '>', filter.since);
+  if (afterId) query = query.where('indicator.id', '>', afterId);
+  return query.orderBy('indicator.id').limit(limit).execute();
+}

@@ -128,13 +128,13 @@ export async function getIndicator(ctx: AppContext, viewer: Viewer, id: string):
 
 // ---- writes -----------------------------------------------------------------------------------
 
-interface Handling {
+export interface Handling {
   tlp: Tlp;
   distribution: DistributionScope;
 }
 
 /** Event-level handling: a sharing group must be one of the team's, and TLP:RED names its recipients. */
-async function checkHandling(tx: Tx, viewer: Viewer, input: { tlp: Tlp; distribution: string; sharingGroupId?: string | null | undefined }): Promise<Handling> {
+export async function checkHandling(tx: Tx, viewer: Viewer, input: { tlp: Tlp; distribution: string; sharingGroupId?: string | null | undefined }): Promise<Handling> {
   if (input.distribution === 'sharing_group') {
     if (!input.sharingGroupId) throw new Invalid('sharingGroupId', 'required with distribution sharing_group');
     if (!(await q.sharingGroupUsableBy(tx, viewer, input.sharingGroupId))) throw new Invalid('sharingGroupId', 'not a sharing group of your team');
