@@ -256,6 +256,11 @@ describe('WarninglistMatcher properties', () => {
     fc.assert(
       fc.property(familyPrefix, ({ family, address, length, offset }) => {
         const range = prefixRange(family, address, length);
+        // IPv4-mapped IPv6 addresses (::ffff:0:0/96) are matched as the IPv4 address they carry, on
+        // purpose; IPv6 blocks that reach into that range are not what this property is about.
+        const mappedStart = 0xffffn << 32n;
+        const mappedEnd = mappedStart | 0xffff_ffffn;
+        fc.pre(family === 'ipv4' || range.last + 1n < mappedStart || range.first - 1n > mappedEnd);
         const matcher = new WarninglistMatcher([list('L', 'cidr', [range.text])]);
         const type = 'ip-dst';
         const inside = range.first + (offset % (range.last - range.first + 1n));

@@ -257,10 +257,14 @@ type Family = 'ipv4' | 'ipv6';
 
 const BEYOND_EVERY_ADDRESS = 1n << 128n;
 
+// ipaddr.js validates by attempting a parse and catching; a cheap shape test first keeps the
+// common case (a domain, a hash, a URL) off that slow path on every ingested value.
+const DOTTED_QUAD = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+
 function parseAddress(text: string): { family: Family; value: bigint } | undefined {
   let address: ipaddr.IPv4 | ipaddr.IPv6;
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) address = ipaddr.IPv4.parse(text);
-  else if (ipaddr.IPv6.isValid(text)) address = ipaddr.IPv6.parse(text);
+  if (DOTTED_QUAD.test(text) && ipaddr.IPv4.isValidFourPartDecimal(text)) address = ipaddr.IPv4.parse(text);
+  else if (text.includes(':') && ipaddr.IPv6.isValid(text)) address = ipaddr.IPv6.parse(text);
   else return undefined;
   if (address instanceof ipaddr.IPv6 && address.isIPv4MappedAddress()) address = address.toIPv4Address();
   return { family: address.kind(), value: bytesToBigInt(address.toByteArray()) };

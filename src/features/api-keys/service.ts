@@ -1,5 +1,4 @@
 // API keys: shown once, kept only as a SHA-256 hash, scoped to a role no higher than their user's.
-import crypto from 'node:crypto';
 import type { AppContext } from '../../app.ts';
 import { Invalid, NotFound, Unauthorized } from '../../domain/errors.ts';
 import { roleAtMost, roleRank, type Role } from '../../domain/roles.ts';
@@ -12,6 +11,7 @@ import { findUserById } from '../users/queries.ts';
 import { randomToken, sha256Hex } from '../auth/tokens.ts';
 import * as q from './queries.ts';
 import type { ApiKey, CreateApiKeyInput } from './schemas.ts';
+import { newId } from '../../store/ids.ts';
 
 const KEY_PREFIX = 'sanad_';
 // A key's use is written back (and audited) at most this often, so a busy integration does not
@@ -57,7 +57,7 @@ export async function createApiKey(
     const secret = randomToken(32);
     const key = `${KEY_PREFIX}${secret}`;
     const row: q.ApiKeyRow = {
-      id: crypto.randomUUID(),
+      id: newId(),
       user_id: userId,
       name,
       prefix: key.slice(0, KEY_PREFIX.length + 6),

@@ -1,5 +1,4 @@
 // The tamper-evident audit log: appended inside the transaction of the change it records.
-import crypto from 'node:crypto';
 import type { Engine, Tx } from '../../store/db.ts';
 import { toJson } from '../../store/json.ts';
 import { nowIso } from '../../store/time.ts';
@@ -7,6 +6,7 @@ import type { Actor } from '../../policy/viewer.ts';
 import { actorLabel } from '../../policy/viewer.ts';
 import { GENESIS_HASH, entryHash } from './chain.ts';
 import { auditPageAfter, insertAuditEntry, lastAuditEntry, lockAuditChain, readAuditHead } from './queries.ts';
+import { newId } from '../../store/ids.ts';
 
 export interface AuditEvent {
   action: string;
@@ -23,7 +23,7 @@ export async function appendAudit(tx: Tx, engine: Engine, actor: Actor, event: A
   const viewer = actor.viewer;
   const fields = {
     seq: (last?.seq ?? 0) + 1,
-    id: crypto.randomUUID(),
+    id: newId(),
     at: nowIso(),
     actor_type: viewer.kind,
     actor_id: viewer.kind === 'user' ? viewer.userId : null,

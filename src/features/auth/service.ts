@@ -1,5 +1,4 @@
 // Logging in and out, the second factor, and turning a session cookie back into a viewer.
-import crypto from 'node:crypto';
 import type { AppContext } from '../../app.ts';
 import { Invalid, TooManyRequests, Unauthorized } from '../../domain/errors.ts';
 import type { Role } from '../../domain/roles.ts';
@@ -14,6 +13,7 @@ import { decoyHash, verifyPassword } from './passwords.ts';
 import * as q from './queries.ts';
 import { normaliseRecoveryCode, randomToken, recoveryCode, sha256Hex } from './tokens.ts';
 import { acceptedTotpStep, newTotpSecret, otpauthUrl, qrSvg } from './totp.ts';
+import { newId } from '../../store/ids.ts';
 
 export interface Client {
   ip: string;
@@ -222,7 +222,7 @@ async function issueRecoveryCodes(ctx: AppContext, tx: Parameters<typeof q.repla
   await q.replaceRecoveryCodes(
     tx,
     userId,
-    codes.map((code) => ({ id: crypto.randomUUID(), code_hash: sha256Hex(normaliseRecoveryCode(code)) })),
+    codes.map((code) => ({ id: newId(), code_hash: sha256Hex(normaliseRecoveryCode(code)) })),
   );
   return codes;
 }

@@ -1,7 +1,6 @@
 // Bulk ingest of one event of any size: the JSON is parsed as it streams in, indicators are
 // validated and inserted in batches inside one transaction, so memory stays flat and a failure
 // anywhere leaves nothing behind.
-import crypto from 'node:crypto';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { Tokenizer, TokenParser, TokenType } from '@streamparser/json';
@@ -24,6 +23,7 @@ import { canonicalEventTags } from './tags.ts';
 import { warninglistMatcher } from './warninglist-cache.ts';
 import { checkHandling, getEvent, type Handling } from './service.ts';
 import type { Event } from './schemas.ts';
+import { newId } from '../../store/ids.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const ajv = addFormats(new Ajv({ allErrors: false, coerceTypes: false, strict: false }));
@@ -66,7 +66,7 @@ const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
 class EventImport {
   private header: Partial<Header> = {};
   private headerDone = false;
-  private eventId = crypto.randomUUID();
+  private eventId = newId();
   private handling: Handling | undefined;
   private pendingIndicators: IndicatorInput[] = [];
   private pendingObjects: ObjectInput[] = [];

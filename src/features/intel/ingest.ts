@@ -1,7 +1,6 @@
 // Turns submitted indicators and objects into rows: every value validated and normalised for its
 // type, handling only ever stricter than the event's, warninglist hits flagged (not dropped).
 // Nothing here touches the database; the caller inserts the rows in one transaction.
-import crypto from 'node:crypto';
 import { Invalid } from '../../domain/errors.ts';
 import { isAtLeastAsStrict, isDistributionAtLeastAsStrict, type DistributionScope, type Tlp } from '../../domain/handling.ts';
 import { ipRange } from '../../domain/ip-range.ts';
@@ -12,6 +11,7 @@ import { canonicalEventTags } from './tags.ts';
 import type { IndicatorTable, IntelObjectTable } from '../../store/schema.ts';
 import type { WarninglistMatcher } from '../../domain/warninglists.ts';
 import type { IndicatorInput, ObjectInput } from './schemas.ts';
+import { newId } from '../../store/ids.ts';
 
 export interface EventHandling {
   id: string;
@@ -82,7 +82,7 @@ function prepareIndicator(
   const ip = ipPart(type, normalised);
   const range = ip ? ipRange(ip) : undefined;
   const hits = ctx.warninglists.match(type, normalised);
-  const id = crypto.randomUUID();
+  const id = newId();
   return {
     row: {
       id,
@@ -126,7 +126,7 @@ export function prepareBatch(indicators: IndicatorInput[], objects: ObjectInput[
     if (!template) throw new Invalid(`${field}.name`, `unknown object template "${object.name}"`);
     validateObject(object.name, object.attributes, field);
     const row: IntelObjectTable = {
-      id: crypto.randomUUID(),
+      id: newId(),
       event_id: ctx.event.id,
       name: object.name,
       meta_category: template.metaCategory,

@@ -1,6 +1,5 @@
 // Lookup of many values at once: each value is recognised (defanged forms included), turned into its
 // correlation key, and answered with what the viewer may see of it, in the order asked.
-import crypto from 'node:crypto';
 import type { AppContext } from '../../app.ts';
 import type { Tx } from '../../store/db.ts';
 import { Invalid, NotFound } from '../../domain/errors.ts';
@@ -13,6 +12,7 @@ import { mayReportSighting } from '../../policy/events.ts';
 import type { Actor, Viewer } from '../../policy/viewer.ts';
 import { appendAudit } from '../audit/service.ts';
 import * as q from './queries.ts';
+import { newId } from '../../store/ids.ts';
 
 export const MAX_LOOKUP_VALUES = 10_000;
 const MATCHES_PER_VALUE = 100;
@@ -129,7 +129,7 @@ export async function reportSighting(
   if (Date.parse(seenAt) > Date.now() + 5 * 60_000) throw new Invalid('seenAt', 'is in the future');
   return ctx.store.db.transaction().execute(async (tx) => {
     if (!(await q.findVisibleIndicator(tx, viewer, indicatorId))) throw new NotFound('indicator');
-    const id = crypto.randomUUID();
+    const id = newId();
     await q.insertSighting(tx, { id, indicator_id: indicatorId, org_id: viewer.orgId, kind: input.kind, seen_at: seenAt, source: input.source?.trim() ?? '', created_at: nowIso() });
     await appendAudit(tx, ctx.store.engine, actor, { action: 'indicator.sighting', objectType: 'indicator', objectId: indicatorId, details: { kind: input.kind } });
     const summary = (await summarise(tx, [indicatorId])).get(indicatorId)!;

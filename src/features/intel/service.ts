@@ -1,6 +1,5 @@
 // Use-cases of shared intelligence: events and their indicators. Each runs in one transaction,
 // checks the policy and writes one audit record (per event or batch, never per indicator).
-import crypto from 'node:crypto';
 import type { AppContext } from '../../app.ts';
 import type { Tx } from '../../store/db.ts';
 import { nextVersion, nowIso } from '../../store/time.ts';
@@ -18,6 +17,7 @@ import type { CreateEventInput, Event, Indicator, IndicatorInput, ListEventsFilt
 import { canonicalEventTags } from './tags.ts';
 import { warninglistMatcher } from './warninglist-cache.ts';
 import type { WarninglistMatcher } from '../../domain/warninglists.ts';
+import { newId } from '../../store/ids.ts';
 
 function toEvent(row: q.EventRow, tags: string[], indicatorCount: number): Event {
   return {
@@ -178,7 +178,7 @@ export async function createEvent(ctx: AppContext, actor: Actor, input: CreateEv
   return ctx.store.db.transaction().execute(async (tx) => {
     const handling = await checkHandling(tx, viewer, input);
     const now = nowIso();
-    const id = crypto.randomUUID();
+    const id = newId();
     await q.insertEvent(tx, {
       id,
       info,

@@ -1,5 +1,4 @@
 // The node's own identity: created once by `sanad init`, read by everything that speaks for the node.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { AppContext } from '../../app.ts';
 import { Conflict, Invalid } from '../../domain/errors.ts';
@@ -12,6 +11,7 @@ import { createUser } from '../users/service.ts';
 import { createNodeKeyPair, keyFingerprint, privateKeyPath } from './keys.ts';
 import { readNodeSettings, writeNodeSetting } from './queries.ts';
 import { randomToken } from '../auth/tokens.ts';
+import { newId } from '../../store/ids.ts';
 
 export const SANAD_VERSION = '0.1.0';
 
@@ -96,7 +96,7 @@ export async function initNode(ctx: AppContext, input: InitInput): Promise<InitR
       await writeNodeSetting(tx, 'node_country', country ?? '');
       await writeNodeSetting(tx, 'node_public_key', publicKey);
       await writeNodeSetting(tx, 'node_created_at', nowIso());
-      await writeNodeSetting(tx, 'node_id', crypto.randomUUID());
+      await writeNodeSetting(tx, 'node_id', newId());
     });
   } catch (error) {
     fs.rmSync(keyFile, { force: true });

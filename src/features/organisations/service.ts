@@ -1,5 +1,4 @@
 // Use-cases of the team directory: each runs in one transaction, checks the policy, writes the audit log.
-import crypto from 'node:crypto';
 import { inTransaction, type AppContext } from '../../app.ts';
 import type { Tx } from '../../store/db.ts';
 import { fromJson, toJson } from '../../store/json.ts';
@@ -16,6 +15,7 @@ import { appendAudit } from '../audit/service.ts';
 import { decodeCursor, pageOf } from '../../domain/cursor.ts';
 import * as q from './queries.ts';
 import type { CreateOrganisationInput, Organisation, UpdateOrganisationInput } from './schemas.ts';
+import { newId } from '../../store/ids.ts';
 
 const EMPTY_CONSTITUENCY: Constituency = { ipPrefixes: [], asns: [], domains: [] };
 
@@ -164,7 +164,7 @@ export async function createOrganisation(
   const { row, constituency } = await validateFields(input);
   const now = nowIso();
   const full: q.OrganisationRow = {
-    id: crypto.randomUUID(),
+    id: newId(),
     name: row.name!,
     short_name: row.short_name!,
     country: row.country ?? null,
@@ -181,7 +181,7 @@ export async function createOrganisation(
   return inTransaction(ctx, outer, async (tx) => {
     await assertUniqueNames(tx, full);
     await q.insertOrganisation(tx, full);
-    if (constituency) await q.replaceConstituency(tx, full.id, constituency, crypto.randomUUID);
+    if (constituency) await q.replaceConstituency(tx, full.id, constituency, newId);
     await appendAudit(tx, ctx.store.engine, actor, {
       action: 'organisation.create',
       objectType: 'organisation',
@@ -217,7 +217,7 @@ export async function updateOrganisationProfile(
     const changed = Object.keys(row).filter((k) => row[k as keyof typeof row] !== existing[k as keyof typeof existing]);
     const modifiedAt = nowIso();
     await q.updateOrganisation(tx, id, { ...row, modified_at: modifiedAt });
-    if (constituency) await q.replaceConstituency(tx, id, constituency, crypto.randomUUID);
+    if (constituency) await q.replaceConstituency(tx, id, constituency, newId);
     await appendAudit(tx, ctx.store.engine, actor, {
       action: 'organisation.update',
       objectType: 'organisation',

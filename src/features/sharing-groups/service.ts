@@ -1,5 +1,4 @@
 // Sharing groups: named sets of organisations (and the nodes their records may be released to).
-import crypto from 'node:crypto';
 import type { AppContext } from '../../app.ts';
 import type { Tx } from '../../store/db.ts';
 import { nextVersion, nowIso } from '../../store/time.ts';
@@ -10,6 +9,7 @@ import type { Actor, Viewer } from '../../policy/viewer.ts';
 import { appendAudit } from '../audit/service.ts';
 import * as q from './queries.ts';
 import type { CreateSharingGroupInput, SharingGroup, UpdateSharingGroupInput } from './schemas.ts';
+import { newId } from '../../store/ids.ts';
 
 async function assemble(tx: Tx, rows: Awaited<ReturnType<typeof q.listVisibleGroups>>): Promise<SharingGroup[]> {
   const ids = rows.map((r) => r.id);
@@ -62,7 +62,7 @@ export async function createSharingGroup(ctx: AppContext, actor: Actor, input: C
     const unknownIndex = (input.members ?? []).findIndex((m) => !known.has(m.orgId));
     if (unknownIndex >= 0) throw new Invalid(`members[${unknownIndex}].orgId`, 'no such organisation');
     const now = nowIso();
-    const id = crypto.randomUUID();
+    const id = newId();
     await q.insertGroup(tx, { id, name, description: input.description?.trim() ?? '', owner_org_id: viewer.orgId, created_at: now, modified: now });
     for (const [orgId, extend] of members) await q.upsertMember(tx, id, orgId, extend);
     await q.replaceNodes(tx, id, cleanNodes(input.releasableTo) ?? []);

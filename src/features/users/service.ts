@@ -1,5 +1,4 @@
 // Use-cases on user accounts.
-import crypto from 'node:crypto';
 import { inTransaction, type AppContext } from '../../app.ts';
 import type { Tx } from '../../store/db.ts';
 import { Conflict, Invalid, NotFound } from '../../domain/errors.ts';
@@ -16,6 +15,7 @@ import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { deleteSessionsOfUser } from '../auth/queries.ts';
 import * as q from './queries.ts';
 import type { CreateUserInput, UpdateUserInput, User } from './schemas.ts';
+import { newId } from '../../store/ids.ts';
 
 export function toUser(row: q.UserWithOrg): User {
   return {
@@ -50,7 +50,7 @@ export async function createUser(ctx: AppContext, actor: Actor, input: CreateUse
     if (await q.emailTaken(tx, email)) throw new Conflict('email', `an account with e-mail ${email} already exists`);
     const now = nowIso();
     const row: q.UserRow = {
-      id: crypto.randomUUID(),
+      id: newId(),
       org_id: input.orgId,
       email,
       name,

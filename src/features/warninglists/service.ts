@@ -1,5 +1,4 @@
 // Warninglists: the shipped starter lists, plus MISP-format lists the operators load.
-import crypto from 'node:crypto';
 import type { AppContext } from '../../app.ts';
 import { NotFound } from '../../domain/errors.ts';
 import { STARTER_WARNINGLISTS, parseWarninglist, type Warninglist } from '../../domain/warninglists.ts';
@@ -10,6 +9,7 @@ import { mayManageWarninglists } from '../../policy/events.ts';
 import type { Actor, Viewer } from '../../policy/viewer.ts';
 import { appendAudit } from '../audit/service.ts';
 import * as q from './queries.ts';
+import { newId } from '../../store/ids.ts';
 
 export interface WarninglistSummary {
   id: string | null;
@@ -44,7 +44,7 @@ export async function loadWarninglist(ctx: AppContext, actor: Actor, json: unkno
   return ctx.store.db.transaction().execute(async (tx) => {
     const existing = await q.findWarninglistByName(tx, list.name);
     const loadedAt = nextVersion(existing?.loaded_at);
-    const id = existing?.id ?? crypto.randomUUID();
+    const id = existing?.id ?? newId();
     await q.upsertWarninglist(tx, { id, name: list.name, version: list.version, description: list.description, definition: toJson(list), enabled: 1, loaded_at: loadedAt });
     await appendAudit(tx, ctx.store.engine, actor, { action: 'warninglist.load', objectType: 'warninglist', objectId: id, details: { name: list.name, version: list.version, entries: list.list.length } });
     return summary(list, { id, source: 'loaded', enabled: true, loadedAt });
