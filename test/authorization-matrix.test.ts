@@ -7,6 +7,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import type { Role } from '../src/domain/roles.ts';
 import { createApiKey } from '../src/features/api-keys/service.ts';
 import { createUser } from '../src/features/users/service.ts';
+import { loadWarninglist } from '../src/features/warninglists/service.ts';
 import { systemViewer } from '../src/policy/viewer.ts';
 import { startTestApp, USER_PASSWORD, type Session, type TestApp } from './helpers/app.ts';
 import { testEngines } from './helpers/store.ts';
@@ -24,6 +25,9 @@ interface World {
   teamA: string;
   teamB: string;
   sessions: Map<Who, Session | undefined>;
+  /** Analysts of team A and team B (not among the actors) who create the events the cells act on. */
+  writerA: Session;
+  writerB: Session;
 }
 
 const system = { viewer: systemViewer('matrix'), sourceIp: null };
@@ -44,6 +48,30 @@ interface Row {
   expected: Expected;
   /** Sets up what the request needs (fresh per cell, so cells never depend on each other) and sends it. */
   send(world: World, session: Session | undefined, who: Who): Promise<LightMyRequestResponse>;
+}
+
+/** A GREEN community event with one indicator, created by `writer` for their team; its id and the indicator's. */
+async function newEvent(world: World, writer: Session, published: boolean): Promise<{ id: string; indicatorId: string }> {
+  const tag = unique();
+  const created = await world.app.request({
+    method: 'POST',
+    url: '/api/v1/events',
+    session: writer,
+    payload: { info: `Matrix event ${tag}`, tlp: 'GREEN', distribution: 'community', published, indicators: [{ type: 'domain', value: `m-${tag}.matrix-intel.net` }] },
+  });
+  if (created.statusCode !== 201) throw new Error(`fixture event: ${created.statusCode} ${created.body}`);
+  const id = (created.json() as { id: string }).id;
+  const listed = await world.app.request({ method: 'GET', url: `/api/v1/events/${id}/indicators`, session: writer });
+  const [indicator] = (listed.json() as { items: { id: string }[] }).items;
+  if (!indicator) throw new Error(`fixture event ${id} lists no indicator: ${listed.statusCode} ${listed.body}`);
+  return { id, indicatorId: indicator.id };
+}
+
+/** A valid MISP-format warninglist with a name of its own. */
+const warninglist = () => ({ name: `Matrix list ${unique()}`, version: 1, description: 'matrix', type: 'cidr', list: ['192.0.2.0/24'], matching_attributes: ['ip-dst'] });
+
+async function newWarninglist(world: World): Promise<string> {
+  return (await loadWarninglist(world.app.ctx, system, warninglist())).id!;
 }
 
 const get = (url: string) => (world: World, session: Session | undefined) => world.app.request({ method: 'GET', url, session });
@@ -163,6 +191,73 @@ const ROWS: Row[] = [
     expected: expect(204, 404, 404, 404, 404, 401),
     send: async (w, s) => w.app.request({ method: 'DELETE', url: `/api/v1/api-keys/${await newKey(w, w.teamB)}`, session: s }),
   },
+  // Shared intelligence: every account reads what its handling lets reach its team (there is no god mode
+  // over other teams' intelligence); analysts and above write, as their own team only.
+  { route: 'GET /api/v1/events', expected: expect(200, 200, 200, 200, 200, 401), send: get('/api/v1/events') },
+  {
+    route: 'POST /api/v1/events',
+    expected: expect(201, 201, 201, 201, 403, 401),
+    send: (w, s) => w.app.request({ method: 'POST', url: '/api/v1/events', session: s, payload: { info: `New event ${unique()}`, tlp: 'GREEN', distribution: 'community' } }),
+  },
+  {
+    route: 'GET /api/v1/events/:other-team (published, GREEN, community)',
+    expected: expect(200, 200, 200, 200, 200, 401),
+    send: async (w, s) => w.app.request({ method: 'GET', url: `/api/v1/events/${(await newEvent(w, w.writerB, true)).id}`, session: s }),
+  },
+  {
+    route: 'GET /api/v1/events/:other-team (unpublished)',
+    expected: expect(404, 404, 404, 404, 404, 401),
+    send: async (w, s) => w.app.request({ method: 'GET', url: `/api/v1/events/${(await newEvent(w, w.writerB, false)).id}`, session: s }),
+  },
+  {
+    route: 'PATCH /api/v1/events/:own-team',
+    expected: expect(200, 200, 200, 200, 403, 401),
+    send: async (w, s) => w.app.request({ method: 'PATCH', url: `/api/v1/events/${(await newEvent(w, w.writerA, false)).id}`, session: s, payload: { analysis: 'ongoing' } }),
+  },
+  {
+    route: 'PATCH /api/v1/events/:other-team (published)',
+    expected: expect(403, 403, 403, 403, 403, 401),
+    send: async (w, s) => w.app.request({ method: 'PATCH', url: `/api/v1/events/${(await newEvent(w, w.writerB, true)).id}`, session: s, payload: { analysis: 'ongoing' } }),
+  },
+  {
+    route: 'POST /api/v1/events/:own-team/publish',
+    expected: expect(200, 200, 200, 200, 403, 401),
+    send: async (w, s) => w.app.request({ method: 'POST', url: `/api/v1/events/${(await newEvent(w, w.writerA, false)).id}/publish`, session: s }),
+  },
+  {
+    route: 'DELETE /api/v1/events/:own-team',
+    expected: expect(204, 204, 204, 204, 403, 401),
+    send: async (w, s) => w.app.request({ method: 'DELETE', url: `/api/v1/events/${(await newEvent(w, w.writerA, false)).id}`, session: s }),
+  },
+  {
+    route: 'POST /api/v1/indicators/:other-team (published)/sightings',
+    expected: expect(201, 201, 201, 201, 403, 401),
+    send: async (w, s) =>
+      w.app.request({ method: 'POST', url: `/api/v1/indicators/${(await newEvent(w, w.writerB, true)).indicatorId}/sightings`, session: s, payload: { kind: 'sighting' } }),
+  },
+  {
+    route: 'POST /api/v1/lookup',
+    expected: expect(200, 200, 200, 200, 200, 401),
+    send: (w, s) => w.app.request({ method: 'POST', url: '/api/v1/lookup', session: s, payload: { values: ['a.example.org'] } }),
+  },
+  { route: 'GET /api/v1/indicators/export?format=text', expected: expect(200, 200, 200, 200, 200, 401), send: get('/api/v1/indicators/export?format=text') },
+  {
+    route: 'POST /api/v1/sharing-groups',
+    expected: expect(201, 201, 201, 403, 403, 401),
+    send: (w, s) => w.app.request({ method: 'POST', url: '/api/v1/sharing-groups', session: s, payload: { name: `Matrix group ${unique()}` } }),
+  },
+  // Warninglists change what every team's ingest flags: only the node operators load or switch them.
+  { route: 'GET /api/v1/warninglists', expected: expect(200, 200, 200, 200, 200, 401), send: get('/api/v1/warninglists') },
+  {
+    route: 'POST /api/v1/warninglists',
+    expected: expect(201, 201, 403, 403, 403, 401),
+    send: (w, s) => w.app.request({ method: 'POST', url: '/api/v1/warninglists', session: s, payload: warninglist() }),
+  },
+  {
+    route: 'PATCH /api/v1/warninglists/:id',
+    expected: expect(204, 204, 403, 403, 403, 401),
+    send: async (w, s) => w.app.request({ method: 'PATCH', url: `/api/v1/warninglists/${await newWarninglist(w)}`, session: s, payload: { enabled: false } }),
+  },
 ];
 
 for (const engine of await testEngines()) {
@@ -174,6 +269,8 @@ for (const engine of await testEngines()) {
       world.teamB = await world.app.addOrganisation('TEAM-B', 'ID');
       world.sessions = new Map();
       for (const who of WHO) world.sessions.set(who, who === 'anonymous' ? undefined : await world.app.addUser(world.teamA, who));
+      world.writerA = await world.app.addUser(world.teamA, 'analyst');
+      world.writerB = await world.app.addUser(world.teamB, 'analyst');
     });
     after(() => world.app.close());
 

@@ -1,6 +1,6 @@
 // The `sanad` program as an operator runs it: each test spawns `node bin/sanad.js …` on a real store,
 // and checks what it printed, its exit code, and what the HTTP API on the same store then says.
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,65 +16,10 @@ import { createApiKey } from '../src/features/api-keys/service.ts';
 import { keyFingerprint, rawPublicKey } from '../src/features/node/keys.ts';
 import { systemViewer } from '../src/policy/viewer.ts';
 import { freshStore, testEngines, type TestStore } from './helpers/store.ts';
+import { UUID, assertExit, cliEnv, escapeRegExp, lines, parseTable, sanad, spawnSanad, type Run } from './helpers/cli.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
-const SPAWN_TIMEOUT_MS = 60_000;
 const ADMIN_EMAIL = 'admin@node.example';
 const ADMIN_PASSWORD = 'correct horse battery staple';
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The environment of a CLI run on `config`'s store: nothing inherited may point it elsewhere. */
-function cliEnv(config: Config | undefined, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['DATABASE_URL', 'SANAD_PG_SCHEMA', 'SANAD_DATA_DIR', 'SANAD_ADMIN_PASSWORD', 'SANAD_ADMIN_EMAIL', 'SANAD_NODE_NAME', 'SANAD_COUNTRY', 'HOST', 'PORT', 'NODE_TEST_CONTEXT']) {
-    delete env[name];
-  }
-  if (config?.databaseUrl) {
-    env.DATABASE_URL = config.databaseUrl;
-    env.SANAD_PG_SCHEMA = config.pgSchema;
-  }
-  return { ...env, ...extra };
-}
-
-function spawnSanad(args: string[], env: NodeJS.ProcessEnv): ChildProcessByStdio<null, Readable, Readable> {
-  return spawn(process.execPath, ['bin/sanad.js', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: SPAWN_TIMEOUT_MS });
-}
-
-/** Runs `sanad --data-dir <dir> …args` on the store (no standard input: a prompt would fail the test). */
-function sanad(config: Config | undefined, ...args: string[]): Promise<Run> {
-  const child = spawnSanad(config ? ['--data-dir', config.dataDir, ...args] : args, cliEnv(config));
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-function assertExit(run: Run, code: number): void {
-  assert.equal(run.code, code, `exit ${String(run.code)}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
-}
-
-const lines = (text: string) => text.trimEnd().split('\n');
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** `printTable` output back into rows (columns are separated by two or more spaces). */
-function parseTable(text: string): Record<string, string>[] {
-  const [header, ...rows] = lines(text);
-  const columns = header!.split(/ {2,}/);
-  return rows.map((row) => {
-    const cells = row.split(/ {2,}/);
-    return Object.fromEntries(columns.map((c, i) => [c, cells[i] ?? '']));
-  });
-}
 
 /** The HTTP server of this test process, on the store the CLI writes. */
 interface Server {

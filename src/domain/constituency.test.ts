@@ -9,17 +9,7 @@ import {
   normaliseDomain,
   normaliseIpPrefix,
 } from './constituency.ts';
-import { Invalid } from './errors.ts';
-
-function assertInvalid(action: () => unknown, field: string, reason: string | RegExp): void {
-  assert.throws(action, (error: unknown) => {
-    assert.ok(error instanceof Invalid, `expected Invalid, got ${String(error)}`);
-    assert.equal(error.field, field);
-    if (typeof reason === 'string') assert.equal(error.reason, reason);
-    else assert.match(error.reason, reason);
-    return true;
-  });
-}
+import { assertInvalid } from '../../test/helpers/invalid.ts';
 
 const F = 'prefix';
 

@@ -1,17 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { countryName, isCountryCode, listCountries, normaliseCountry } from './country.ts';
-import { Invalid } from './errors.ts';
-
-function assertInvalid(action: () => unknown, field: string, reason: string | RegExp): void {
-  assert.throws(action, (error: unknown) => {
-    assert.ok(error instanceof Invalid, `expected Invalid, got ${String(error)}`);
-    assert.equal(error.field, field);
-    if (typeof reason === 'string') assert.equal(error.reason, reason);
-    else assert.match(error.reason, reason);
-    return true;
-  });
-}
+import { assertInvalid } from '../../test/helpers/invalid.ts';
 
 describe('normaliseCountry', () => {
   test('upper-cases and trims an assigned code', () => {

@@ -1,6 +1,5 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Invalid } from './errors.ts';
 import {
   DISTRIBUTIONS,
   PAP_LEVELS,
@@ -22,16 +21,7 @@ import {
   tlpToMispTag,
 } from './handling.ts';
 import type { DistributionScope, Pap, Tlp } from './handling.ts';
-
-function assertInvalid(action: () => unknown, field: string, reason: string | RegExp): void {
-  assert.throws(action, (error: unknown) => {
-    assert.ok(error instanceof Invalid, `expected Invalid, got ${String(error)}`);
-    assert.equal(error.field, field);
-    if (typeof reason === 'string') assert.equal(error.reason, reason);
-    else assert.match(error.reason, reason);
-    return true;
-  });
-}
+import { assertInvalid } from '../../test/helpers/invalid.ts';
 
 describe('TLP', () => {
   test('ranks the levels from least to most restrictive', () => {

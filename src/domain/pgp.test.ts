@@ -1,18 +1,8 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as openpgp from 'openpgp';
-import { Invalid } from './errors.ts';
 import { MAX_ARMORED_KEY_LENGTH, parsePgpPublicKey } from './pgp.ts';
-
-async function assertInvalid(action: () => Promise<unknown>, field: string, reason: string | RegExp): Promise<void> {
-  await assert.rejects(action, (error: unknown) => {
-    assert.ok(error instanceof Invalid, `expected Invalid, got ${String(error)}`);
-    assert.equal(error.field, field);
-    if (typeof reason === 'string') assert.equal(error.reason, reason);
-    else assert.match(error.reason, reason);
-    return true;
-  });
-}
+import { assertRejectsInvalid } from '../../test/helpers/invalid.ts';
 
 const FIELD = 'pgpPublicKey';
 const USER = { name: 'CERT', email: 'cert@example.org' };
@@ -60,27 +50,27 @@ describe('parsePgpPublicKey', () => {
   });
 
   test('rejects a private key', async () => {
-    await assertInvalid(() => parsePgpPublicKey(privateKey), FIELD, 'this is a private key: paste the public key only');
+    await assertRejectsInvalid(() => parsePgpPublicKey(privateKey), FIELD, 'this is a private key: paste the public key only');
   });
 
   test('rejects garbage, empty input and oversized input, using the given field name', async () => {
-    await assertInvalid(
+    await assertRejectsInvalid(
       () => parsePgpPublicKey('not a key'),
       FIELD,
       'could not be read as an ASCII-armored OpenPGP public key',
     );
-    await assertInvalid(
+    await assertRejectsInvalid(
       () => parsePgpPublicKey('  ', 'contacts.pgp'),
       'contacts.pgp',
       'must be an ASCII-armored OpenPGP public key',
     );
     const huge = publicKey + ' '.repeat(MAX_ARMORED_KEY_LENGTH);
-    await assertInvalid(() => parsePgpPublicKey(huge), FIELD, 'must be at most 64 KiB');
+    await assertRejectsInvalid(() => parsePgpPublicKey(huge), FIELD, 'must be at most 64 KiB');
   });
 
   test('rejects more than one key', async () => {
     const { publicKey: other } = await generateEccKey();
-    await assertInvalid(
+    await assertRejectsInvalid(
       () => parsePgpPublicKey(`${publicKey}\n${other}`),
       FIELD,
       'contains several armored blocks: paste exactly one public key',
@@ -89,13 +79,13 @@ describe('parsePgpPublicKey', () => {
     const packets = [publicKey, other].map(async (armoredKey) => (await openpgp.readKey({ armoredKey })).write());
     const [first, second] = await Promise.all(packets);
     const oneBlockTwoKeys = openpgp.armor(openpgp.enums.armor.publicKey, new Uint8Array([...first!, ...second!]));
-    await assertInvalid(() => parsePgpPublicKey(oneBlockTwoKeys), FIELD, 'contains 2 keys: paste exactly one public key');
+    await assertRejectsInvalid(() => parsePgpPublicKey(oneBlockTwoKeys), FIELD, 'contains 2 keys: paste exactly one public key');
   });
 
   test('rejects an expired key', async () => {
     const anHourAgo = new Date(Date.now() - 3600_000);
     const { publicKey: expired } = await generateEccKey({ keyExpirationTime: 1, date: anHourAgo });
-    await assertInvalid(() => parsePgpPublicKey(expired), FIELD, /^this key expired on \d{4}-\d\d-\d\dT/);
+    await assertRejectsInvalid(() => parsePgpPublicKey(expired), FIELD, /^this key expired on \d{4}-\d\d-\d\dT/);
   });
 
   test('rejects a revoked key', async () => {
@@ -104,12 +94,12 @@ describe('parsePgpPublicKey', () => {
       key: await openpgp.readPrivateKey({ armoredKey: toRevoke }),
       format: 'armored',
     });
-    await assertInvalid(() => parsePgpPublicKey(revoked), FIELD, 'this key has been revoked');
+    await assertRejectsInvalid(() => parsePgpPublicKey(revoked), FIELD, 'this key has been revoked');
   });
 
   test('rejects a key that cannot encrypt', async () => {
     const { publicKey: signOnly } = await generateEccKey({ subkeys: [] });
-    await assertInvalid(
+    await assertRejectsInvalid(
       () => parsePgpPublicKey(signOnly),
       FIELD,
       'this key has no valid encryption subkey, so nobody could encrypt to it',
@@ -123,7 +113,7 @@ describe('parsePgpPublicKey', () => {
       (_, head: string, char: string) => `\n${head}${char === 'A' ? 'B' : 'A'}`,
     );
     assert.notEqual(tampered, publicKey);
-    await assertInvalid(() => parsePgpPublicKey(tampered), FIELD, 'the key is not valid: its self-signature does not verify');
+    await assertRejectsInvalid(() => parsePgpPublicKey(tampered), FIELD, 'the key is not valid: its self-signature does not verify');
   });
 
   test('rejects a key whose user ID is signed by another key', async () => {
@@ -132,6 +122,6 @@ describe('parsePgpPublicKey', () => {
     const impostorKey = await openpgp.readKey({ armoredKey: impostor });
     // Graft the impostor's user ID and signatures onto our primary key.
     key.users = impostorKey.users.map((user) => Object.assign(user, { mainKey: key }));
-    await assertInvalid(() => parsePgpPublicKey(key.armor()), FIELD, /^the key is not valid/);
+    await assertRejectsInvalid(() => parsePgpPublicKey(key.armor()), FIELD, /^the key is not valid/);
   });
 });

@@ -2,19 +2,9 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
-import { Invalid } from './errors.ts';
 import { MAX_REGEX_LENGTH, STARTER_WARNINGLISTS, WarninglistMatcher, parseWarninglist } from './warninglists.ts';
 import type { Warninglist, WarninglistType } from './warninglists.ts';
-
-function assertInvalid(action: () => unknown, field: string, reason: string | RegExp): void {
-  assert.throws(action, (error: unknown) => {
-    assert.ok(error instanceof Invalid, `expected Invalid, got ${String(error)}`);
-    assert.equal(error.field, field);
-    if (typeof reason === 'string') assert.equal(error.reason, reason);
-    else assert.match(error.reason, reason);
-    return true;
-  });
-}
+import { assertInvalid } from '../../test/helpers/invalid.ts';
 
 function list(name: string, type: WarninglistType, entries: string[], matchingAttributes: string[] = []): Warninglist {
   return { name, version: 1, description: '', type, list: entries, matching_attributes: matchingAttributes };

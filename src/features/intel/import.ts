@@ -21,7 +21,7 @@ import * as q from './queries.ts';
 import { CreateEventBody, IndicatorInput, ObjectInput, type CreateEventInput } from './schemas.ts';
 import { canonicalEventTags } from './tags.ts';
 import { warninglistMatcher } from './warninglist-cache.ts';
-import { checkHandling, getEvent, type Handling } from './service.ts';
+import { checkHandling, getEvent, newEventRow, type Handling } from './service.ts';
 import type { Event } from './schemas.ts';
 import { newId } from '../../store/ids.ts';
 
@@ -75,7 +75,6 @@ class EventImport {
   readonly counts = { indicators: 0, objects: 0 };
 
   constructor(
-    private readonly ctx: AppContext,
     private readonly tx: Tx,
     private readonly actor: Actor,
     private readonly ownerOrgId: string,
@@ -115,24 +114,7 @@ class EventImport {
     if (!info) throw new Invalid('info', 'must not be blank');
     this.handling = await checkHandling(this.tx, this.actor.viewer, header);
     const now = nowIso();
-    await q.insertEvent(this.tx, {
-      id: this.eventId,
-      info,
-      date: header.date ?? now.slice(0, 10),
-      threat_level: header.threatLevel ?? 'undefined',
-      analysis: header.analysis ?? 'initial',
-      owner_org_id: this.ownerOrgId,
-      origin_node: this.originNode,
-      tlp: header.tlp,
-      pap: header.pap ?? 'CLEAR',
-      distribution: header.distribution,
-      sharing_group_id: header.distribution === 'sharing_group' ? (header.sharingGroupId ?? null) : null,
-      published: header.published ? 1 : 0,
-      published_at: header.published ? now : null,
-      created_at: now,
-      modified: now,
-      deleted: 0,
-    });
+    await q.insertEvent(this.tx, newEventRow({ id: this.eventId, ownerOrgId: this.ownerOrgId, originNode: this.originNode, info, now }, header));
     await q.replaceEventTags(this.tx, this.eventId, canonicalEventTags(header.tags ?? [], 'tags'));
     this.headerDone = true;
     return true;
@@ -187,7 +169,7 @@ export async function importEvent(ctx: AppContext, actor: Actor, source: AsyncIt
     if (viewer.kind !== 'user' && !(await tx.selectFrom('organisation').select('id').where('id', '=', ownerOrgId).executeTakeFirst())) {
       throw new Invalid('org', 'no such organisation');
     }
-    const target = new EventImport(ctx, tx, actor, ownerOrgId, node?.name ?? 'local', warninglists, await q.usableSharingGroups(tx, viewer), options.batchSize ?? DEFAULT_BATCH);
+    const target = new EventImport(tx, actor, ownerOrgId, node?.name ?? 'local', warninglists, await q.usableSharingGroups(tx, viewer), options.batchSize ?? DEFAULT_BATCH);
 
     // Values arrive from the parser synchronously; writes are asynchronous, so they queue here and
     // are drained between chunks (a chunk holds at most a few thousand values).

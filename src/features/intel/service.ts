@@ -1,6 +1,8 @@
 // Use-cases of shared intelligence: events and their indicators. Each runs in one transaction,
 // checks the policy and writes one audit record (per event or batch, never per indicator).
+import type { Insertable } from 'kysely';
 import type { AppContext } from '../../app.ts';
+import type { EventTable } from '../../store/schema.ts';
 import type { Tx } from '../../store/db.ts';
 import { nextVersion, nowIso } from '../../store/time.ts';
 import { Invalid, NotFound } from '../../domain/errors.ts';
@@ -161,6 +163,31 @@ async function insertBatch(tx: Tx, viewer: Viewer, warninglists: WarninglistMatc
   return batch;
 }
 
+/** A new event's row: the fields given, their defaults, and the first version. */
+export function newEventRow(
+  fixed: { id: string; ownerOrgId: string; originNode: string; info: string; now: string },
+  input: Pick<CreateEventInput, 'date' | 'threatLevel' | 'analysis' | 'tlp' | 'pap' | 'distribution' | 'sharingGroupId' | 'published'>,
+): Insertable<EventTable> {
+  return {
+    id: fixed.id,
+    info: fixed.info,
+    date: input.date ?? fixed.now.slice(0, 10),
+    threat_level: input.threatLevel ?? 'undefined',
+    analysis: input.analysis ?? 'initial',
+    owner_org_id: fixed.ownerOrgId,
+    origin_node: fixed.originNode,
+    tlp: input.tlp,
+    pap: input.pap ?? 'CLEAR',
+    distribution: input.distribution,
+    sharing_group_id: input.distribution === 'sharing_group' ? (input.sharingGroupId ?? null) : null,
+    published: input.published ? 1 : 0,
+    published_at: input.published ? fixed.now : null,
+    created_at: fixed.now,
+    modified: fixed.now,
+    deleted: 0,
+  };
+}
+
 function ownerOf(viewer: Viewer): string {
   requireUser(viewer);
   return viewer.orgId;
@@ -179,24 +206,7 @@ export async function createEvent(ctx: AppContext, actor: Actor, input: CreateEv
     const handling = await checkHandling(tx, viewer, input);
     const now = nowIso();
     const id = newId();
-    await q.insertEvent(tx, {
-      id,
-      info,
-      date: input.date ?? now.slice(0, 10),
-      threat_level: input.threatLevel ?? 'undefined',
-      analysis: input.analysis ?? 'initial',
-      owner_org_id: ownerOrgId,
-      origin_node: node?.name ?? 'local',
-      tlp: input.tlp,
-      pap: input.pap ?? 'CLEAR',
-      distribution: input.distribution,
-      sharing_group_id: input.distribution === 'sharing_group' ? (input.sharingGroupId ?? null) : null,
-      published: input.published ? 1 : 0,
-      published_at: input.published ? now : null,
-      created_at: now,
-      modified: now,
-      deleted: 0,
-    });
+    await q.insertEvent(tx, newEventRow({ id, ownerOrgId, originNode: node?.name ?? 'local', info, now }, input));
     await q.replaceEventTags(tx, id, tags);
     const batch = await insertBatch(tx, viewer, warninglists, id, handling, now, input.indicators ?? [], input.objects ?? []);
     await appendAudit(tx, ctx.store.engine, actor, {
