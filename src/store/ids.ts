@@ -5,6 +5,21 @@ import crypto from 'node:crypto';
 let lastMillis = 0;
 let sequence = 0;
 
+// Random bytes drawn in blocks: one system call per id would cost more than the rest of an insert.
+const POOL_SIZE = 16 * 4096;
+let pool = crypto.randomBytes(POOL_SIZE);
+let poolOffset = 0;
+
+function randomBlock(): Buffer {
+  if (poolOffset + 16 > POOL_SIZE) {
+    pool = crypto.randomBytes(POOL_SIZE);
+    poolOffset = 0;
+  }
+  const block = Buffer.from(pool.subarray(poolOffset, poolOffset + 16));
+  poolOffset += 16;
+  return block;
+}
+
 export function newId(now = Date.now()): string {
   // Within one millisecond a 12-bit counter keeps ids increasing (rand_a used as a sequence, RFC 9562 §6.2).
   if (now <= lastMillis) {
@@ -17,7 +32,7 @@ export function newId(now = Date.now()): string {
     lastMillis = now;
     sequence = 0;
   }
-  const bytes = crypto.randomBytes(16);
+  const bytes = randomBlock();
   const millis = BigInt(lastMillis);
   for (let i = 0; i < 6; i++) bytes[i] = Number((millis >> BigInt(8 * (5 - i))) & 0xffn);
   bytes[6] = 0x70 | (sequence >> 8);
