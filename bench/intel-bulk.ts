@@ -1,6 +1,11 @@
 // Bulk paths of shared intelligence: ingest of one large event, streamed export, batch lookup and
 // event correlation, each against MISP's published figure (../shared/docs/reference/anchors.md).
+import type { AddressInfo } from 'node:net';
+import autocannon from 'autocannon';
 import { closeApp, openApp } from '../src/app.ts';
+import { buildServer } from '../src/server.ts';
+import { createApiKey } from '../src/features/api-keys/service.ts';
+import { createUser } from '../src/features/users/service.ts';
 import { initNode } from '../src/features/node/service.ts';
 import { createOrganisation } from '../src/features/organisations/service.ts';
 import { importEvent } from '../src/features/intel/import.ts';
@@ -19,7 +24,7 @@ const CORRELATION_TARGET = { name: 'target: under 1 s', value: 1, higherIsBetter
 
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 
-async function measure(store: BenchStore, scale: number, progress: (m: string) => void): Promise<Figure[]> {
+async function measure(store: BenchStore, scale: number, durationSeconds: number, progress: (m: string) => void): Promise<Figure[]> {
   const ctx = await openApp(store.config);
   const operator = { viewer: systemViewer('bench'), sourceIp: null };
   try {
@@ -63,6 +68,22 @@ async function measure(store: BenchStore, scale: number, progress: (m: string) =
     if (results.filter((r) => r.matches.length > 0).length < values.length * 0.5) throw new Error('batch lookup found too few of the stored values');
     figures.push({ name: `batch lookup, 10,000 values (${store.engine})`, value: values.length / lookupSeconds, unit: 'values/s', baseline: LOOKUP_TARGET });
 
+    progress(`single lookups over HTTP with an API key for ${durationSeconds}s (${store.engine})`);
+    const analyst = await createUser(ctx, operator, { orgId: teamB.id, email: 'analyst@b.bench.example', name: 'Analyst B', role: 'analyst', password: 'bench password 123' });
+    const { key } = await createApiKey(ctx, operator, analyst.id, { name: 'bench' });
+    const server = await buildServer(ctx, { logger: false });
+    try {
+      await server.listen({ host: '127.0.0.1', port: 0 });
+      const base = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
+      const requests = values.slice(0, 200).map((value) => ({ method: 'GET' as const, path: `/api/v1/lookup?value=${encodeURIComponent(value)}` }));
+      const result = await autocannon({ url: base, connections: 20, duration: durationSeconds, headers: { authorization: `Bearer ${key}` }, requests });
+      if (result.non2xx > 0 || result.errors > 0) throw new Error(`lookup over HTTP: ${result.non2xx} non-2xx, ${result.errors} errors`);
+      figures.push({ name: `single lookups over HTTP (${store.engine})`, value: result.requests.average, unit: 'req/s', baseline: { name: 'target: 10,000 req/s', value: 10_000, higherIsBetter: true } });
+      figures.push({ name: `  p99 latency of a lookup (${store.engine})`, value: result.latency.p99, unit: 'ms', baseline: { name: 'target: 20 ms', value: 20, higherIsBetter: false } });
+    } finally {
+      await server.close();
+    }
+
     progress(`correlate the partner event against everything (${store.engine})`);
     start = process.hrtime.bigint();
     const related = await correlationsOfEvent(ctx, teamViewer, partner.id);
@@ -77,13 +98,13 @@ async function measure(store: BenchStore, scale: number, progress: (m: string) =
 
 export const intelBulk: Benchmark = {
   name: 'intel-bulk',
-  async run({ progress }) {
+  async run({ durationSeconds, progress }) {
     // SANAD_BENCH_SCALE shrinks or grows every data set (1 = the sizes of MISP's published figures).
     const scale = Number(process.env.SANAD_BENCH_SCALE ?? '1');
     const figures: Figure[] = [];
     for (const store of await benchStores()) {
       try {
-        figures.push(...(await measure(store, scale, progress)));
+        figures.push(...(await measure(store, scale, durationSeconds, progress)));
       } finally {
         await store.drop();
       }
