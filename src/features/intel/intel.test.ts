@@ -241,6 +241,38 @@ for (const engine of await testEngines()) {
       assert.equal(Number(countAfter?.n), 0);
     });
 
+    test('indicators are searched across events by type, tag, country and TLP, within what the viewer may see', async () => {
+      const search = async (session: Session, query: string) => {
+        const items: Json[] = [];
+        let cursor: string | null = null;
+        do {
+          const url: string = `/indicators?limit=3&${query}${cursor ? `&cursor=${cursor}` : ''}`;
+          const response = await call(session, 'GET', url);
+          assert.equal(response.statusCode, 200, response.body);
+          const page = response.json() as { items: Json[]; nextCursor: string | null };
+          items.push(...page.items);
+          cursor = page.nextCursor;
+        } while (cursor);
+        return items;
+      };
+      const hostnamesForB = await search(analystB, 'type=hostname');
+      assert.ok(hostnamesForB.some((i) => i.value === 'c2.ransom-example.org'));
+      assert.ok(hostnamesForB.every((i) => i.type === 'hostname'));
+      const hostnamesForC = await search(analystC, 'type=hostname');
+      assert.ok(!hostnamesForC.some((i) => i.value === 'c2.ransom-example.org'), 'the group-only hostname stays hidden');
+      const tagged = await search(analystB, `tag=${encodeURIComponent('rsit:fraud="phishing"')}`);
+      assert.ok(tagged.length >= 5 && tagged.every((i) => i.eventId === phishingEvent.id));
+      const amber = await search(analystB, 'tlp=AMBER');
+      assert.ok(amber.length >= 2 && amber.every((i) => i.tlp === 'AMBER'));
+      const fromIndonesia = await search(analystA, 'country=ID');
+      assert.ok(fromIndonesia.length >= 1);
+      const ids = fromIndonesia.map((i) => i.id);
+      assert.deepEqual(ids, [...ids].sort(), 'keyset order');
+      assert.equal(new Set(ids).size, ids.length);
+      assert.equal((await call(undefined, 'GET', '/indicators')).statusCode, 401);
+      assert.equal((await call(analystB, 'GET', '/indicators?tlp=PURPLE')).statusCode, 400);
+    });
+
     test('events are listed newest version first with filters and cursors', async () => {
       const byTag = (await call(analystB, 'GET', `/events?tag=${encodeURIComponent('rsit:fraud="phishing"')}`)).json().items as Json[];
       assert.deepEqual(byTag.map((e) => e.id), [phishingEvent.id]);

@@ -94,14 +94,43 @@ function indicatorsWithEvent(tx: Tx) {
     ]);
 }
 
-export async function listVisibleIndicatorsOfEvent(
-  tx: Tx,
-  viewer: Viewer,
-  eventId: string,
-  f: { limit: number; afterId?: string | undefined; type?: string | undefined },
-): Promise<IndicatorRow[]> {
-  let query = indicatorsWithEvent(tx).where('indicator.event_id', '=', eventId).where(indicatorsVisibleTo(viewer));
+export interface IndicatorFilter {
+  limit: number;
+  afterId?: string | undefined;
+  eventId?: string | undefined;
+  type?: string | undefined;
+  /** On the indicator or on its event. */
+  tag?: string | undefined;
+  orgId?: string | undefined;
+  country?: string | undefined;
+  /** The effective TLP (the indicator's own, else its event's). */
+  tlp?: string | undefined;
+  toIds?: boolean | undefined;
+  since?: string | undefined;
+}
+
+/** Visible indicators in id order (ids are time-ordered: oldest first), keyset-paged. */
+export async function searchVisibleIndicators(tx: Tx, viewer: Viewer, f: IndicatorFilter): Promise<IndicatorRow[]> {
+  let query = indicatorsWithEvent(tx).where(indicatorsVisibleTo(viewer));
+  if (f.eventId) query = query.where('indicator.event_id', '=', f.eventId);
   if (f.type) query = query.where('indicator.type', '=', f.type);
+  if (f.tag) {
+    const tag = f.tag;
+    query = query.where((eb) =>
+      eb.or([
+        eb.exists(eb.selectFrom('indicator_tag').select('indicator_tag.name').whereRef('indicator_tag.indicator_id', '=', 'indicator.id').where('indicator_tag.name', '=', tag)),
+        eb.exists(eb.selectFrom('event_tag').select('event_tag.name').whereRef('event_tag.event_id', '=', 'indicator.event_id').where('event_tag.name', '=', tag)),
+      ]),
+    );
+  }
+  if (f.orgId) query = query.where('event.owner_org_id', '=', f.orgId);
+  if (f.country) {
+    const country = f.country.toUpperCase();
+    query = query.where((eb) => eb.exists(eb.selectFrom('organisation').select('organisation.id').whereRef('organisation.id', '=', 'event.owner_org_id').where('organisation.country', '=', country)));
+  }
+  if (f.tlp) query = query.where((eb) => eb(eb.fn.coalesce('indicator.tlp', 'event.tlp'), '=', f.tlp!));
+  if (f.toIds !== undefined) query = query.where('indicator.to_ids', '=', f.toIds ? 1 : 0);
+  if (f.since) query = query.where('indicator.modified', '>', f.since);
   if (f.afterId) query = query.where('indicator.id', '>', f.afterId);
   return query.orderBy('indicator.id').limit(f.limit).execute();
 }

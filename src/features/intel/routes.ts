@@ -4,7 +4,7 @@ import type { AppContext } from '../../app.ts';
 import { IdParams, errorResponses, page } from '../../http/schemas.ts';
 import { correlationsOfEvent, correlationsOfIndicator } from './correlation.ts';
 import { MAX_LOOKUP_VALUES, SIGHTING_KINDS, listSightings, lookup, reportSighting } from './lookup.ts';
-import { AddIndicatorsBody, CreateEventBody, EventSchema, IndicatorSchema, ListEventsQuery, ListIndicatorsQuery, UpdateEventBody } from './schemas.ts';
+import { AddIndicatorsBody, CreateEventBody, EventSchema, IndicatorSchema, ListEventsQuery, ListIndicatorsQuery, SearchIndicatorsQuery, UpdateEventBody } from './schemas.ts';
 import * as intel from './service.ts';
 
 const SightingSummarySchema = Type.Object({ sighting: Type.Integer(), falsePositive: Type.Integer(), expiration: Type.Integer(), lastSeen: Type.Union([Type.String(), Type.Null()]) });
@@ -82,6 +82,11 @@ const intelRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, 
       },
     },
     async (request) => correlationsOfEvent(ctx, request.actor.viewer, request.params.id),
+  );
+  app.get(
+    '/indicators',
+    { schema: { tags, summary: 'Search indicators across every event the caller may see (cursor paged)', querystring: SearchIndicatorsQuery, response: { 200: page(IndicatorSchema), ...errorResponses } } },
+    async (request) => intel.searchIndicators(ctx, request.actor.viewer, request.query),
   );
   app.get('/indicators/:id', { schema: { tags, params: IdParams, response: { 200: IndicatorSchema, ...errorResponses } } }, async (request) => intel.getIndicator(ctx, request.actor.viewer, request.params.id));
   app.delete('/indicators/:id', { schema: { tags, params: IdParams, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {

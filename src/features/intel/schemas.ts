@@ -178,6 +178,21 @@ export const ListEventsQuery = Type.Object(
 );
 export type ListEventsFilter = Static<typeof ListEventsQuery>;
 
+export const SearchIndicatorsQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+    cursor: Type.Optional(Type.String({ maxLength: 512 })),
+    type: Type.Optional(Type.String({ maxLength: 64 })),
+    tag: Type.Optional(Type.String({ maxLength: 255 })),
+    orgId: Type.Optional(Uuid),
+    country: Type.Optional(Type.String({ minLength: 2, maxLength: 2 })),
+    tlp: Type.Optional(Tlp),
+    toIds: Type.Optional(Type.Boolean()),
+    since: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  { additionalProperties: false },
+);
+
 export const ListIndicatorsQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),

@@ -107,6 +107,8 @@ export async function listEvents(ctx: AppContext, viewer: Viewer, filter: ListEv
   return { items: await assembleEvents(ctx.store.db, viewer, page.rows), nextCursor: page.nextCursor };
 }
 
+export type IndicatorSearch = Omit<q.IndicatorFilter, 'limit' | 'afterId'> & { limit?: number | undefined; cursor?: string | undefined };
+
 export async function listEventIndicators(
   ctx: AppContext,
   viewer: Viewer,
@@ -114,9 +116,15 @@ export async function listEventIndicators(
   options: { limit?: number | undefined; cursor?: string | undefined; type?: string | undefined },
 ): Promise<Page<Indicator>> {
   await visibleEventRow(ctx.store.db, viewer, eventId);
+  return searchIndicators(ctx, viewer, { ...options, eventId });
+}
+
+/** Indicators across every event the viewer may see, by type, tag, team, country, TLP or time. */
+export async function searchIndicators(ctx: AppContext, viewer: Viewer, options: IndicatorSearch): Promise<Page<Indicator>> {
+  if (viewer.kind === 'anonymous' && !viewer.mayReadClear) requireUser(viewer);
   const limit = options.limit ?? 100;
   const after = decodeCursor(options.cursor, 1);
-  const rows = await q.listVisibleIndicatorsOfEvent(ctx.store.db, viewer, eventId, { limit: limit + 1, afterId: after ? String(after[0]) : undefined, type: options.type });
+  const rows = await q.searchVisibleIndicators(ctx.store.db, viewer, { ...options, limit: limit + 1, afterId: after ? String(after[0]) : undefined });
   const page = pageOf(rows, limit, (last) => [last.id]);
   return { items: await assembleIndicators(ctx.store.db, page.rows), nextCursor: page.nextCursor };
 }
