@@ -6,7 +6,7 @@ import addFormatsModule from 'ajv-formats';
 import { Tokenizer, TokenParser, TokenType } from '@streamparser/json';
 import { Type } from 'typebox';
 import type { AppContext } from '../../app.ts';
-import type { Tx } from '../../store/db.ts';
+import type { Engine, Tx } from '../../store/db.ts';
 import { nowIso } from '../../store/time.ts';
 import { Invalid } from '../../domain/errors.ts';
 import type { Tlp } from '../../domain/handling.ts';
@@ -76,6 +76,7 @@ class EventImport {
 
   constructor(
     private readonly tx: Tx,
+    private readonly engine: Engine,
     private readonly actor: Actor,
     private readonly ownerOrgId: string,
     private readonly originNode: string,
@@ -144,7 +145,7 @@ class EventImport {
       throw error;
     }
     await q.insertObjects(this.tx, batch.objects);
-    await q.insertIndicators(this.tx, batch.indicators, batch.tags);
+    await q.insertIndicators(this.tx, this.engine, batch.indicators, batch.tags);
     this.counts.indicators += batch.indicators.length;
     this.counts.objects += batch.objects.length;
     this.pendingIndicators = [];
@@ -169,7 +170,7 @@ export async function importEvent(ctx: AppContext, actor: Actor, source: AsyncIt
     if (viewer.kind !== 'user' && !(await tx.selectFrom('organisation').select('id').where('id', '=', ownerOrgId).executeTakeFirst())) {
       throw new Invalid('org', 'no such organisation');
     }
-    const target = new EventImport(tx, actor, ownerOrgId, node?.name ?? 'local', warninglists, await q.usableSharingGroups(tx, viewer), options.batchSize ?? DEFAULT_BATCH);
+    const target = new EventImport(tx, ctx.store.engine, actor, ownerOrgId, node?.name ?? 'local', warninglists, await q.usableSharingGroups(tx, viewer), options.batchSize ?? DEFAULT_BATCH);
 
     // Values arrive from the parser synchronously; writes are asynchronous, so they queue here and
     // are drained between chunks (a chunk holds at most a few thousand values).

@@ -1,6 +1,6 @@
 // Every query of shared intelligence. Reads filter with the handling-rule predicates of policy/intel.ts.
 import { sql, type Insertable } from 'kysely';
-import type { Tx } from '../../store/db.ts';
+import type { Engine, Tx } from '../../store/db.ts';
 import type { EventTable, IndicatorTable, IntelObjectTable } from '../../store/schema.ts';
 import type { Viewer } from '../../policy/viewer.ts';
 import { eventsVisibleTo, indicatorsVisibleTo, sharingGroupsVisibleTo } from '../../policy/intel.ts';
@@ -172,8 +172,33 @@ export async function insertObjects(tx: Tx, rows: IntelObjectTable[]): Promise<v
   for (let i = 0; i < rows.length; i += BATCH) await tx.insertInto('intel_object').values(rows.slice(i, i + BATCH)).execute();
 }
 
-export async function insertIndicators(tx: Tx, rows: IndicatorTable[], tags: { indicator_id: string; name: string }[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += BATCH) await tx.insertInto('indicator').values(rows.slice(i, i + BATCH)).execute();
+const INDICATOR_COLUMNS = [
+  'id', 'event_id', 'object_id', 'object_relation', 'type', 'category', 'value', 'normalised', 'correlation_key', 'ip_start', 'ip_end',
+  'to_ids', 'comment', 'first_seen', 'last_seen', 'tlp', 'distribution', 'sharing_group_id', 'warning', 'created_at', 'modified', 'deleted',
+] as const satisfies readonly (keyof IndicatorTable)[];
+const INTEGER_COLUMNS: ReadonlySet<string> = new Set(['to_ids', 'deleted']);
+// PostgreSQL parses every bound parameter of a multi-row insert; one array per column is a few
+// parameters however many rows, and unnest turns them back into rows.
+const PG_BATCH = 5000;
+
+async function insertIndicatorRows(tx: Tx, engine: Engine, rows: IndicatorTable[]): Promise<void> {
+  if (engine === 'sqlite') {
+    for (let i = 0; i < rows.length; i += BATCH) await tx.insertInto('indicator').values(rows.slice(i, i + BATCH)).execute();
+    return;
+  }
+  for (let i = 0; i < rows.length; i += PG_BATCH) {
+    const batch = rows.slice(i, i + PG_BATCH);
+    const arrays = INDICATOR_COLUMNS.map((column) => sql`${batch.map((row) => row[column])}::${sql.raw(INTEGER_COLUMNS.has(column) ? 'int[]' : 'text[]')}`);
+    await tx
+      .insertInto('indicator')
+      .columns([...INDICATOR_COLUMNS])
+      .expression(sql`select * from unnest(${sql.join(arrays)})`)
+      .execute();
+  }
+}
+
+export async function insertIndicators(tx: Tx, engine: Engine, rows: IndicatorTable[], tags: { indicator_id: string; name: string }[]): Promise<void> {
+  await insertIndicatorRows(tx, engine, rows);
   for (let i = 0; i < tags.length; i += BATCH) await tx.insertInto('indicator_tag').values(tags.slice(i, i + BATCH)).execute();
   await adjustCorrelationCounts(tx, countKeys(rows.map((r) => r.correlation_key)), +1);
 }

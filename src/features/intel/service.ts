@@ -3,7 +3,7 @@
 import type { Insertable } from 'kysely';
 import type { AppContext } from '../../app.ts';
 import type { EventTable } from '../../store/schema.ts';
-import type { Tx } from '../../store/db.ts';
+import type { Engine, Tx } from '../../store/db.ts';
 import { nextVersion, nowIso } from '../../store/time.ts';
 import { Invalid, NotFound } from '../../domain/errors.ts';
 import { decodeCursor, pageOf, type Page } from '../../domain/cursor.ts';
@@ -159,7 +159,17 @@ export async function checkHandling(tx: Tx, viewer: Viewer, input: { tlp: Tlp; d
 
 
 // The matcher is read before the transaction opens: on SQLite the transaction holds the only connection.
-async function insertBatch(tx: Tx, viewer: Viewer, warninglists: WarninglistMatcher, eventId: string, handling: Handling, version: string, indicators: IndicatorInput[], objects: ObjectInput[]) {
+interface BatchTarget {
+  engine: Engine;
+  viewer: Viewer;
+  warninglists: WarninglistMatcher;
+  eventId: string;
+  handling: Handling;
+  version: string;
+}
+
+async function insertBatch(tx: Tx, target: BatchTarget, indicators: IndicatorInput[], objects: ObjectInput[]) {
+  const { engine, viewer, warninglists, eventId, handling, version } = target;
   const batch = prepareBatch(indicators, objects, {
     event: { id: eventId, ...handling },
     version,
@@ -167,7 +177,7 @@ async function insertBatch(tx: Tx, viewer: Viewer, warninglists: WarninglistMatc
     usableGroups: await q.usableSharingGroups(tx, viewer),
   });
   await q.insertObjects(tx, batch.objects);
-  await q.insertIndicators(tx, batch.indicators, batch.tags);
+  await q.insertIndicators(tx, engine, batch.indicators, batch.tags);
   return batch;
 }
 
@@ -216,7 +226,8 @@ export async function createEvent(ctx: AppContext, actor: Actor, input: CreateEv
     const id = newId();
     await q.insertEvent(tx, newEventRow({ id, ownerOrgId, originNode: node?.name ?? 'local', info, now }, input));
     await q.replaceEventTags(tx, id, tags);
-    const batch = await insertBatch(tx, viewer, warninglists, id, handling, now, input.indicators ?? [], input.objects ?? []);
+    const target = { engine: ctx.store.engine, viewer, warninglists, eventId: id, handling, version: now };
+    const batch = await insertBatch(tx, target, input.indicators ?? [], input.objects ?? []);
     await appendAudit(tx, ctx.store.engine, actor, {
       action: 'event.create',
       objectType: 'event',
@@ -290,7 +301,7 @@ export async function addIndicators(ctx: AppContext, actor: Actor, eventId: stri
     const row = await editableEvent(tx, viewer, eventId);
     const handling = await checkHandling(tx, viewer, { tlp: row.tlp as Tlp, distribution: row.distribution, sharingGroupId: row.sharing_group_id });
     const version = nextVersion(row.modified);
-    const batch = await insertBatch(tx, viewer, warninglists, eventId, handling, version, input.indicators ?? [], input.objects ?? []);
+    const batch = await insertBatch(tx, { engine: ctx.store.engine, viewer, warninglists, eventId, handling, version }, input.indicators ?? [], input.objects ?? []);
     await q.updateEvent(tx, eventId, { modified: version });
     await appendAudit(tx, ctx.store.engine, actor, { action: 'event.indicators_add', objectType: 'event', objectId: eventId, details: { indicators: batch.indicators.length, objects: batch.objects.length } });
     return { added: batch.indicators.length, objects: batch.objects.length, modified: version };
