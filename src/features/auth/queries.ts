@@ -70,13 +70,3 @@ export async function consumeRecoveryCode(tx: Tx, userId: string, codeHash: stri
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
-
-export async function countUnusedRecoveryCodes(tx: Tx, userId: string): Promise<number> {
-  const row = await tx
-    .selectFrom('recovery_code')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('user_id', '=', userId)
-    .where('used_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}

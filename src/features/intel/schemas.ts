@@ -1,15 +1,13 @@
 import { Type, type Static } from 'typebox';
 import { Timestamp } from '../../http/schemas.ts';
+import { DISTRIBUTIONS, PAP_LEVELS, TLP_LEVELS } from '../../domain/handling.ts';
 
-export const TLP_VALUES = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const;
-export const PAP_VALUES = ['CLEAR', 'GREEN', 'AMBER', 'RED'] as const;
-export const DISTRIBUTION_VALUES = ['organisation', 'sharing_group', 'community', 'federation'] as const;
 export const THREAT_LEVELS = ['high', 'medium', 'low', 'undefined'] as const;
 export const ANALYSIS_STATES = ['initial', 'ongoing', 'complete'] as const;
 
-const Tlp = Type.Enum(TLP_VALUES);
-const Pap = Type.Enum(PAP_VALUES);
-const Distribution = Type.Enum(DISTRIBUTION_VALUES);
+const Tlp = Type.Enum(TLP_LEVELS);
+const Pap = Type.Enum(PAP_LEVELS);
+const Distribution = Type.Enum(DISTRIBUTIONS);
 const Uuid = Type.String({ format: 'uuid' });
 const TagList = Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 100 });
 const DateOnly = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });

@@ -50,8 +50,3 @@ export async function insertUser(tx: Tx, row: Insertable<UserTable>): Promise<vo
 export async function updateUser(tx: Tx, id: string, changes: Updateable<UserTable>): Promise<void> {
   await tx.updateTable('app_user').set(changes).where('id', '=', id).execute();
 }
-
-export async function countUsers(tx: Tx): Promise<number> {
-  const row = await tx.selectFrom('app_user').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
