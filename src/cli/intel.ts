@@ -71,8 +71,9 @@ export function registerIntelCommands(program: Command): void {
         throw new Invalid('file', `${file} is not readable JSON (${error instanceof Error ? error.message : String(error)})`);
       }
       await withApp(command, async (ctx) => {
-        const loaded = await loadWarninglist(ctx, operator('warninglist load'), json);
+        const loaded = await loadWarninglist(ctx, operator('warninglist load'), json, ({ checked }) => progressLine(`re-checking stored indicators: ${checked}`));
         console.log(`loaded warninglist "${loaded.name}" version ${loaded.version}: ${loaded.entries} ${loaded.type} entries`);
+        console.log(`re-checked ${loaded.rescan?.checked ?? 0} stored indicators: ${loaded.rescan?.changed ?? 0} flags changed`);
       });
     });
   warninglist

@@ -427,3 +427,15 @@ export async function exportBatch(tx: Tx, viewer: Viewer, filter: ExportFilter, 
   if (afterId) query = query.where('indicator.id', '>', afterId);
   return query.orderBy('indicator.id').limit(limit).execute();
 }
+
+// ---- warninglist re-scan ----------------------------------------------------------------------
+
+export async function liveIndicatorsAfter(tx: Tx, afterId: string | null, limit: number) {
+  let query = tx.selectFrom('indicator').select(['id', 'type', 'normalised', 'warning']).where('deleted', '=', 0);
+  if (afterId) query = query.where('id', '>', afterId);
+  return query.orderBy('id').limit(limit).execute();
+}
+
+export async function setIndicatorWarning(tx: Tx, id: string, warning: string | null): Promise<void> {
+  await tx.updateTable('indicator').set({ warning }).where('id', '=', id).execute();
+}

@@ -5,6 +5,8 @@ import { IdParams, errorResponses } from '../../http/schemas.ts';
 import { listTaxonomies } from '../../domain/taxonomies/shipped.ts';
 import { listWarninglists, loadWarninglist, setWarninglistEnabled } from './service.ts';
 
+const RescanSchema = Type.Object({ checked: Type.Integer(), changed: Type.Integer() }, { description: 'stored indicators checked again, and how many changed their flag' });
+
 const WarninglistSchema = Type.Object({
   id: Type.Union([Type.String(), Type.Null()]),
   name: Type.String(),
@@ -16,6 +18,7 @@ const WarninglistSchema = Type.Object({
   source: Type.String(),
   enabled: Type.Boolean(),
   loadedAt: Type.Union([Type.String(), Type.Null()]),
+  rescan: Type.Optional(RescanSchema),
 });
 
 const warninglistRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -33,11 +36,8 @@ const warninglistRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   );
   app.patch(
     '/warninglists/:id',
-    { schema: { tags: ['intel'], params: IdParams, body: Type.Object({ enabled: Type.Boolean() }, { additionalProperties: false }), response: { 204: Type.Null(), ...errorResponses } } },
-    async (request, reply) => {
-      await setWarninglistEnabled(ctx, request.actor, request.params.id, request.body.enabled);
-      return reply.status(204).send(null);
-    },
+    { schema: { tags: ['intel'], params: IdParams, body: Type.Object({ enabled: Type.Boolean() }, { additionalProperties: false }), response: { 200: RescanSchema, ...errorResponses } } },
+    async (request) => setWarninglistEnabled(ctx, request.actor, request.params.id, request.body.enabled),
   );
   const taxonomies = { items: listTaxonomies() };
   app.get('/taxonomies', { schema: { tags: ['intel'], summary: 'The shipped taxonomies (TLP, PAP, RSIT, ATT&CK ids)' } }, async () => taxonomies);

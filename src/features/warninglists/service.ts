@@ -9,9 +9,12 @@ import { mayManageWarninglists } from '../../policy/events.ts';
 import type { Actor, Viewer } from '../../policy/viewer.ts';
 import { appendAudit } from '../audit/service.ts';
 import * as q from './queries.ts';
+import { rescanWarnings, type RescanResult } from '../intel/warnings.ts';
 import { newId } from '../../store/ids.ts';
 
 export interface WarninglistSummary {
+  /** Stored indicators checked again after the change, and how many changed their flag. */
+  rescan?: RescanResult;
   id: string | null;
   name: string;
   version: number;
@@ -38,10 +41,10 @@ export async function listWarninglists(ctx: AppContext, viewer: Viewer): Promise
 }
 
 /** Loads (or replaces, by name) a MISP-format warninglist. */
-export async function loadWarninglist(ctx: AppContext, actor: Actor, json: unknown): Promise<WarninglistSummary> {
+export async function loadWarninglist(ctx: AppContext, actor: Actor, json: unknown, onProgress?: (progress: RescanResult) => void): Promise<WarninglistSummary> {
   authorize(actor.viewer, mayManageWarninglists(actor.viewer), 'warninglists are loaded by the node operators');
   const list = parseWarninglist(json);
-  return ctx.store.db.transaction().execute(async (tx) => {
+  const loaded = await ctx.store.db.transaction().execute(async (tx) => {
     const existing = await q.findWarninglistByName(tx, list.name);
     const loadedAt = nextVersion(existing?.loaded_at);
     const id = existing?.id ?? newId();
@@ -49,9 +52,10 @@ export async function loadWarninglist(ctx: AppContext, actor: Actor, json: unkno
     await appendAudit(tx, ctx.store.engine, actor, { action: 'warninglist.load', objectType: 'warninglist', objectId: id, details: { name: list.name, version: list.version, entries: list.list.length } });
     return summary(list, { id, source: 'loaded', enabled: true, loadedAt });
   });
+  return { ...loaded, rescan: await rescanWarnings(ctx, onProgress) };
 }
 
-export async function setWarninglistEnabled(ctx: AppContext, actor: Actor, id: string, enabled: boolean): Promise<void> {
+export async function setWarninglistEnabled(ctx: AppContext, actor: Actor, id: string, enabled: boolean): Promise<RescanResult> {
   authorize(actor.viewer, mayManageWarninglists(actor.viewer), 'warninglists are managed by the node operators');
   await ctx.store.db.transaction().execute(async (tx) => {
     const row = await q.findWarninglist(tx, id);
@@ -59,4 +63,5 @@ export async function setWarninglistEnabled(ctx: AppContext, actor: Actor, id: s
     await q.setWarninglistEnabled(tx, id, enabled, nextVersion(row.loaded_at));
     await appendAudit(tx, ctx.store.engine, actor, { action: enabled ? 'warninglist.enable' : 'warninglist.disable', objectType: 'warninglist', objectId: id, details: { name: row.name } });
   });
+  return rescanWarnings(ctx);
 }

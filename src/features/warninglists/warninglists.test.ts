@@ -112,11 +112,12 @@ for (const engine of await testEngines()) {
       assert.equal(typeof loaded.loadedAt, 'string');
       assert.deepEqual(
         { ...loaded, id: '', loadedAt: '' },
-        { id: '', name: 'Test resolvers', version: 3, description: 'x', type: 'cidr', entries: 1, matchingAttributes: ['ip-src', 'ip-dst'], source: 'loaded', enabled: true, loadedAt: '' },
+        { id: '', name: 'Test resolvers', version: 3, description: 'x', type: 'cidr', entries: 1, matchingAttributes: ['ip-src', 'ip-dst'], source: 'loaded', enabled: true, loadedAt: '', rescan: { checked: 0, changed: 0 } },
       );
       const items = await list(analyst);
       assert.equal(items.length, STARTER_WARNINGLISTS.length + 1);
-      assert.deepEqual(items.at(-1), loaded);
+      const { rescan: _rescan, ...listed } = loaded;
+      assert.deepEqual(items.at(-1), listed);
       assert.equal(items.filter((i) => i.source === 'shipped').length, STARTER_WARNINGLISTS.length);
       const audit = await app.ctx.store.db.selectFrom('audit_log').select(['action', 'details']).where('object_id', '=', resolversId).execute();
       assert.deepEqual(audit.map((a) => [a.action, JSON.parse(a.details)]), [['warninglist.load', { name: 'Test resolvers', version: 3, entries: 1 }]]);
@@ -134,7 +135,9 @@ for (const engine of await testEngines()) {
       assert.equal(rows.length, 1);
       assert.equal(rows[0]!.version, 4);
       const loaded = (await list(admin)).filter((i) => i.source === 'loaded');
-      assert.deepEqual(loaded, [replaced]);
+      const { rescan, ...withoutRescan } = replaced;
+      assert.deepEqual(loaded, [withoutRescan]);
+      assert.ok(rescan.checked >= 0 && rescan.changed === 0);
     });
 
     let warnedIndicatorId: string;
@@ -164,10 +167,11 @@ for (const engine of await testEngines()) {
       assert.equal((await loadedRows('Test resolvers'))[0]!.enabled, 1);
     });
 
-    test('once disabled, the list flags no new indicator, which correlates again', async () => {
+    test('disabling and enabling a list re-checks the stored indicators, old and new', async () => {
       const disabled = await call(admin, 'PATCH', `/warninglists/${resolversId}`, { enabled: false });
-      assert.equal(disabled.statusCode, 204, disabled.body);
-      assert.equal(disabled.body, '');
+      assert.equal(disabled.statusCode, 200, disabled.body);
+      assert.equal(disabled.json().changed, 1, 'the one flagged indicator is cleared');
+      assert.ok(disabled.json().checked >= 3);
       const summary = (await list(admin)).find((i) => i.id === resolversId)!;
       assert.equal(summary.enabled, false);
       assert.equal(summary.version, 4);
@@ -179,13 +183,15 @@ for (const engine of await testEngines()) {
       assert.equal(secondIndicator.warning, null);
       const found = await correlations(secondIndicator.id);
       assert.equal(found.skipped, null);
-      // The indicator flagged while the list was enabled keeps its warning and stays out of correlations.
-      assert.equal(found.total, 1);
-      assert.deepEqual(found.matches.map((m: Json) => m.indicatorId), [first.id]);
-      assert.equal((await call(analyst, 'GET', `/indicators/${warnedIndicatorId}`)).json().warning, 'Test resolvers');
+      // The indicator flagged while the list was enabled was cleared too, and correlates again.
+      assert.equal(found.total, 2);
+      assert.deepEqual(found.matches.map((m: Json) => m.indicatorId).sort(), [first.id, warnedIndicatorId].sort());
+      assert.equal((await call(analyst, 'GET', `/indicators/${warnedIndicatorId}`)).json().warning, null);
 
       const enabled = await call(admin, 'PATCH', `/warninglists/${resolversId}`, { enabled: true });
-      assert.equal(enabled.statusCode, 204, enabled.body);
+      assert.equal(enabled.statusCode, 200, enabled.body);
+      assert.equal(enabled.json().changed, 3, 'every stored 9.9.9.9 is flagged again');
+      assert.equal((await call(analyst, 'GET', `/indicators/${first.id}`)).json().warning, 'Test resolvers');
       assert.equal((await eventWith([{ type: 'ip-src', value: '9.9.9.10' }])).indicators[0]!.warning, 'Test resolvers');
     });
 
