@@ -40,16 +40,17 @@ export function normaliseClassification(
   input: { classification: string; type?: string | null },
   field = 'classification',
 ): RsitClassification {
-  const rsitClass = typeof input.classification === 'string' ? CLASSES.get(machineValue(input.classification)) : undefined;
+  const { classification: given, type: givenType } = input;
+  const rsitClass = typeof given === 'string' ? CLASSES.get(machineValue(given)) : undefined;
   if (rsitClass === undefined) {
     throw new Invalid(field, `must be an RSIT classification: ${[...CLASSES.keys()].join(', ')}`);
   }
   const { classification, types } = rsitClass;
-  if (typeof input.type !== 'string' || input.type.trim() === '') {
+  if (typeof givenType !== 'string' || givenType.trim() === '') {
     return { classification, type: null, tag: formatTag({ namespace: 'rsit', predicate: classification }) };
   }
 
-  const type = machineValue(input.type);
+  const type = machineValue(givenType);
   if (!types.some((t) => t.type === type)) {
     throw new Invalid(typeField(field), `must be an RSIT type of ${classification}: ${types.map((t) => t.type).join(', ')}`);
   }

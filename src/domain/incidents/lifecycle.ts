@@ -42,7 +42,7 @@ export function transition(from: IncidentStatus, to: IncidentStatus, options: { 
 
 // ----------------------------------------------------- coordination requests
 
-export const COORDINATION_STATUSES = ['requested', 'accepted', 'declined', 'info_requested', 'completed'] as const;
+export const COORDINATION_STATUSES = ['requested', 'info_requested', 'accepted', 'declined', 'completed'] as const;
 export type CoordinationStatus = (typeof COORDINATION_STATUSES)[number];
 
 // One request per team asked to act. A team may ask for more information before deciding; the

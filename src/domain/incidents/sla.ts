@@ -164,8 +164,9 @@ function addTime(start: Date, ms: number, hours: WorkingHours | null): Date {
 /**
  * When a window of `duration` opened at `start` ends: on the 24×7 clock, or counting only the
  * calendar's working hours (a window still open at Friday's close resumes on Monday morning).
- * Business time is time at which the team's clocks read a working day between start and end, so a
- * DST change inside working hours makes that day an hour shorter or longer.
+ * A working day's business time runs from the first moment the team's clocks read its start to the
+ * first moment they read its end, so a DST change inside working hours makes that day shorter or
+ * longer in real time, and an opening time the change skips opens at the change.
  */
 export function dueAt(start: Date, duration: string, calendar: BusinessCalendar, businessTime: boolean): Date {
   return addTime(start, parseDuration(duration), businessTime ? workingHours(calendar, 'calendar') : null);
@@ -252,10 +253,11 @@ export function slaStatus(input: SlaInput): SlaStatus {
   const hours = windows.businessTime ? workingHours(calendar, 'calendar') : null;
 
   const timer = (name: SlaTimerName): SlaTimer => {
-    const ms = parseDuration(windows[name], `policy.${severity}.${name}`);
-    const due = addTime(openedAt, ms, hours);
+    const window = parseDuration(windows[name], `policy.${severity}.${name}`);
+    const due = addTime(openedAt, window, hours);
     const met = metAt(name, input);
-    return { dueAt: due, escalateAt: addTime(openedAt, Math.round(ms * ESCALATION_SHARE), hours), metAt: met, state: state(due, met, now) };
+    const escalateAt = addTime(openedAt, Math.round(window * ESCALATION_SHARE), hours);
+    return { dueAt: due, escalateAt, metAt: met, state: state(due, met, now) };
   };
   const timers = { acknowledge: timer('acknowledge'), firstResponse: timer('firstResponse'), resolve: timer('resolve') };
   const needsEscalation = SLA_TIMERS.some((name) => {
