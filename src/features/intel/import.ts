@@ -5,6 +5,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { Tokenizer, TokenParser, TokenType } from '@streamparser/json';
 import { Type } from 'typebox';
+import { sql } from 'kysely';
 import type { AppContext } from '../../app.ts';
 import type { Engine, Tx } from '../../store/db.ts';
 import { nowIso } from '../../store/time.ts';
@@ -60,6 +61,7 @@ export interface ImportOptions {
 }
 
 const DEFAULT_BATCH = 2000;
+const ANALYZE_AFTER_ROWS = 10_000;
 const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
 
 /** Receives the streamed document's parts in order and writes them in batches. */
@@ -166,7 +168,7 @@ export async function importEvent(ctx: AppContext, actor: Actor, source: AsyncIt
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const [node, warninglists] = await Promise.all([readNodeInfo(ctx), warninglistMatcher(ctx)]);
 
-  const eventId = await ctx.store.db.transaction().execute(async (tx) => {
+  const imported = await ctx.store.db.transaction().execute(async (tx) => {
     if (viewer.kind !== 'user' && !(await tx.selectFrom('organisation').select('id').where('id', '=', ownerOrgId).executeTakeFirst())) {
       throw new Invalid('org', 'no such organisation');
     }
@@ -230,7 +232,10 @@ export async function importEvent(ctx: AppContext, actor: Actor, source: AsyncIt
       orgId: ownerOrgId,
       details: { indicators: target.counts.indicators, objects: target.counts.objects, bytes },
     });
-    return target.id;
+    return { id: target.id, indicators: target.counts.indicators };
   });
-  return getEvent(ctx, viewer, eventId);
+  // PostgreSQL plans from table statistics that autovacuum refreshes only later: after a bulk load
+  // the planner would otherwise take the grown table for a small one and scan it whole.
+  if (ctx.store.engine === 'postgres' && imported.indicators >= ANALYZE_AFTER_ROWS) await sql`analyze indicator`.execute(ctx.store.db);
+  return getEvent(ctx, viewer, imported.id);
 }
