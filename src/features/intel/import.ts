@@ -236,6 +236,6 @@ export async function importEvent(ctx: AppContext, actor: Actor, source: AsyncIt
   });
   // PostgreSQL plans from table statistics that autovacuum refreshes only later: after a bulk load
   // the planner would otherwise take the grown table for a small one and scan it whole.
-  if (ctx.store.engine === 'postgres' && imported.indicators >= ANALYZE_AFTER_ROWS) await sql`analyze indicator`.execute(ctx.store.db);
+  if (ctx.store.engine === 'postgres' && imported.indicators >= ANALYZE_AFTER_ROWS) await sql`analyze indicator, event`.execute(ctx.store.db);
   return getEvent(ctx, viewer, imported.id);
 }
