@@ -1,16 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Invalid } from '../errors.ts';
 import { normaliseClassification } from './classification.ts';
-
-function assertInvalid(action: () => unknown, field: string, reason: string): void {
-  assert.throws(action, (error: unknown) => {
-    assert.ok(error instanceof Invalid, `expected Invalid, got ${String(error)}`);
-    assert.equal(error.field, field);
-    assert.equal(error.reason, reason);
-    return true;
-  });
-}
+import { assertInvalid } from '../../../test/helpers/invalid.ts';
 
 // RSIT 1003, as listed in incident-handling.md §1.1: written out here so the test checks the taxonomy.
 const RSIT_1003: Record<string, string[]> = {

@@ -1,6 +1,5 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Invalid } from '../errors.ts';
 import {
   COORDINATION_LIFECYCLE,
   COORDINATION_STATUSES,
@@ -13,15 +12,7 @@ import {
   transition,
 } from './lifecycle.ts';
 import type { CoordinationStatus, IncidentStatus } from './lifecycle.ts';
-
-function assertInvalid(action: () => unknown, field: string, reason: string): void {
-  assert.throws(action, (error: unknown) => {
-    assert.ok(error instanceof Invalid, `expected Invalid, got ${String(error)}`);
-    assert.equal(error.field, field);
-    assert.equal(error.reason, reason);
-    return true;
-  });
-}
+import { assertInvalid } from '../../../test/helpers/invalid.ts';
 
 test('severities, most urgent first', () => {
   assert.deepEqual(SEVERITIES, ['critical', 'high', 'medium', 'low']);

@@ -1,17 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Invalid } from '../errors.ts';
 import { formatReference, parseReference } from './reference.ts';
-
-function assertInvalid(action: () => unknown, field: string, reason: string): void {
-  assert.throws(action, (error: unknown) => {
-    assert.ok(error instanceof Invalid, `expected Invalid, got ${String(error)}`);
-    assert.equal(error.field, field);
-    assert.equal(error.reason, reason);
-    return true;
-  });
-}
+import { assertInvalid } from '../../../test/helpers/invalid.ts';
 
 describe('formatReference', () => {
   test('pads the sequence to five digits and grows past 99999', () => {

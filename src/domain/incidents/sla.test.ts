@@ -1,18 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Invalid } from '../errors.ts';
 import { DEFAULT_SLA_POLICY, dueAt, parseDuration, slaStatus, validateCalendar } from './sla.ts';
 import type { BusinessCalendar, SlaPolicy } from './sla.ts';
-
-function assertInvalid(action: () => unknown, field: string, reason: string): void {
-  assert.throws(action, (error: unknown) => {
-    assert.ok(error instanceof Invalid, `expected Invalid, got ${String(error)}`);
-    assert.equal(error.field, field);
-    assert.equal(error.reason, reason);
-    return true;
-  });
-}
+import { assertInvalid } from '../../../test/helpers/invalid.ts';
 
 const at = (iso: string): Date => new Date(iso);
 const iso = (date: Date): string => date.toISOString();

@@ -3,16 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Invalid } from '../errors.ts';
 import { MAX_TAG_LENGTH, attackTechniqueId, formatTag, parseTag } from './machine-tag.ts';
-
-function assertInvalid(action: () => unknown, field: string, reason: string | RegExp): void {
-  assert.throws(action, (error: unknown) => {
-    assert.ok(error instanceof Invalid, `expected Invalid, got ${String(error)}`);
-    assert.equal(error.field, field);
-    if (typeof reason === 'string') assert.equal(error.reason, reason);
-    else assert.match(error.reason, reason);
-    return true;
-  });
-}
+import { assertInvalid } from '../../../test/helpers/invalid.ts';
 
 describe('parseTag', () => {
   test('machine tags without a value', () => {

@@ -1,19 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Invalid } from '../errors.ts';
 import { PAP_LEVELS, TLP_LEVELS, mispTagToPap, mispTagToTlp, tlpToMispTag } from '../handling.ts';
 import { parseTag } from './machine-tag.ts';
 import { canonicalTag, listTaxonomies, rsitClasses, validateTaxonomyTag } from './shipped.ts';
-
-function assertInvalid(action: () => unknown, field: string, reason: string | RegExp): void {
-  assert.throws(action, (error: unknown) => {
-    assert.ok(error instanceof Invalid, `expected Invalid, got ${String(error)}`);
-    assert.equal(error.field, field);
-    if (typeof reason === 'string') assert.equal(error.reason, reason);
-    else assert.match(error.reason, reason);
-    return true;
-  });
-}
+import { assertInvalid } from '../../../test/helpers/invalid.ts';
 
 // RSIT 1003, as listed in incident-handling.md §1.1.
 const RSIT_1003: Record<string, string[]> = {
