@@ -1,10 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { Invalid } from '../errors.ts';
 import { correlationKey, correlationKeys, normaliseIndicator } from './normalise.ts';
 import { refang } from './refang.ts';
 import { INDICATOR_TYPES, indicatorTypeInfo, type IndicatorType } from './types.ts';
-import { assertInvalid } from '../../../test/helpers/invalid.ts';
 
 const SHA256 = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
 const SHA512 =
@@ -12,6 +12,15 @@ const SHA512 =
 const TLSH_BODY = 'a5f0c00302a5e5c9af8ef0b5b8f3f2a59b6a1f8bd06b1f1c39e6cd2e7245b1e5a8f24c';
 const XMR = '44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A';
 const SIGMA = 'title: Evil process\nlogsource:\n  category: process_creation\ndetection:\n  sel:\n    Image|endswith: \\evil.exe\n  condition: sel';
+
+function assertInvalid(action: () => unknown, field: string, reason: string): void {
+  assert.throws(action, (error: unknown) => {
+    assert.ok(error instanceof Invalid, `expected Invalid, got ${String(error)}`);
+    assert.equal(error.field, field);
+    assert.ok(error.reason.includes(reason), `reason "${error.reason}" lacks "${reason}"`);
+    return true;
+  });
+}
 
 // [type, input, display value, normalised]
 const GOOD: readonly (readonly [IndicatorType, string, string, string])[] = [

@@ -1,8 +1,17 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Invalid } from '../errors.ts';
 import { OBJECT_TEMPLATES, objectTemplate, validateObject } from './objects.ts';
 import { isIndicatorType } from './types.ts';
-import { assertInvalid } from '../../../test/helpers/invalid.ts';
+
+function assertInvalid(action: () => unknown, field: string, reason: string): void {
+  assert.throws(action, (error: unknown) => {
+    assert.ok(error instanceof Invalid, `expected Invalid, got ${String(error)}`);
+    assert.equal(error.field, field);
+    assert.ok(error.reason.includes(reason), `reason "${error.reason}" lacks "${reason}"`);
+    return true;
+  });
+}
 
 describe('object templates', () => {
   test('include file, domain-ip, url, email and network-connection', () => {
