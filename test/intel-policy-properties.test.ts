@@ -35,6 +35,7 @@ const worldArbitrary = fc
   .chain(({ orgs, groups, events }) =>
     fc.record({
       orgNodes: fc.array(fc.constantFrom(...NODES), { minLength: orgs, maxLength: orgs }),
+      orgStatuses: fc.array(fc.constantFrom('member', 'member', 'applicant', 'suspended', 'left'), { minLength: orgs, maxLength: orgs }),
       groups: fc.array(
         fc.record({ members: fc.uniqueArray(fc.nat(orgs - 1), { maxLength: orgs }), nodes: fc.uniqueArray(fc.constantFrom(...NODES), { maxLength: 3 }) }),
         { minLength: groups, maxLength: groups },
@@ -61,12 +62,12 @@ async function load(ctx: AppContext, g: Generated) {
     await db.deleteFrom(table).execute();
   }
   const world: ModelWorld = {
-    organisations: g.orgNodes.map((node, i) => ({ id: uuid('a', i), homeNode: node })),
+    organisations: g.orgNodes.map((node, i) => ({ id: uuid('a', i), homeNode: node, status: g.orgStatuses[i]! })),
     groups: g.groups.map((group, i) => ({ id: uuid('b', i), members: group.members.map((m) => uuid('a', m)), nodes: group.nodes })),
   };
   await db
     .insertInto('organisation')
-    .values(world.organisations.map((o, i) => ({ id: o.id, name: `org ${i}`, short_name: `o${i}`, country: 'MY', tier: 'full', status: 'member', home_node: o.homeNode, contacts: '{}', pgp_public_key: null, pgp_fingerprint: null, profile: '', created_at: T, modified_at: T })))
+    .values(world.organisations.map((o, i) => ({ id: o.id, name: `org ${i}`, short_name: `o${i}`, country: 'MY', tier: 'full', status: o.status, home_node: o.homeNode, contacts: '{}', pgp_public_key: null, pgp_fingerprint: null, profile: '', created_at: T, modified_at: T })))
     .execute();
   for (const group of world.groups) {
     await db.insertInto('sharing_group').values({ id: group.id, name: group.id, description: '', owner_org_id: world.organisations[0]!.id, created_at: T, modified: T }).execute();

@@ -33,12 +33,18 @@ function reaches(eb: ExpressionBuilder<Database, never>, viewer: Viewer, r: Reac
           .where('sharing_group_org.group_id', '=', r.sharingGroup as Expression<string>)
           .where('sharing_group_org.org_id', '=', viewer.orgId),
       );
+      // Only a team in good standing receives what others share; a suspended, departed or
+      // applying team keeps seeing its own records.
+      const activeMember = eb.exists(
+        eb.selectFrom('organisation').select(sql.lit(1).as('one')).where('organisation.id', '=', viewer.orgId).where('organisation.status', '=', 'member'),
+      );
       return eb.and([
         live,
         eb.or([
           eb(r.owner, '=', viewer.orgId),
           eb.and([
             published,
+            activeMember,
             eb.or([
               eb.and([eb(r.distribution, '=', 'sharing_group'), inGroup]),
               eb.and([eb(r.distribution, 'in', OPEN_DISTRIBUTIONS), notRed]),
@@ -65,7 +71,8 @@ function reaches(eb: ExpressionBuilder<Database, never>, viewer: Viewer, r: Reac
           .innerJoin('organisation', 'organisation.id', 'sharing_group_org.org_id')
           .select(sql.lit(1).as('one'))
           .where('sharing_group_org.group_id', '=', r.sharingGroup as Expression<string>)
-          .where('organisation.home_node', '=', viewer.node),
+          .where('organisation.home_node', '=', viewer.node)
+          .where('organisation.status', '=', 'member'),
       );
       return eb.and([
         live,

@@ -53,6 +53,7 @@ export function modelOrganisationVisible(viewer: Viewer): boolean {
 export interface ModelOrganisation {
   id: string;
   homeNode: string;
+  status: string;
 }
 export interface ModelSharingGroup {
   id: string;
@@ -95,6 +96,7 @@ function modelReaches(viewer: Viewer, world: ModelWorld, owner: string, publishe
     case 'user':
       if (owner === viewer.orgId) return true;
       if (!published) return false;
+      if (world.organisations.find((o) => o.id === viewer.orgId)?.status !== 'member') return false;
       if (h.distribution === 'sharing_group') return group?.members.includes(viewer.orgId) ?? false;
       return open && h.tlp !== 'RED';
     case 'anonymous':
@@ -103,7 +105,10 @@ function modelReaches(viewer: Viewer, world: ModelWorld, owner: string, publishe
       if (!published) return false;
       if (h.distribution === 'federation') return h.tlp !== 'RED';
       if (h.distribution !== 'sharing_group' || !group) return false;
-      const hostsMember = group.members.some((m) => world.organisations.find((o) => o.id === m)?.homeNode === viewer.node);
+      const hostsMember = group.members.some((m) => {
+        const organisation = world.organisations.find((o) => o.id === m);
+        return organisation?.homeNode === viewer.node && organisation.status === 'member';
+      });
       return group.nodes.includes(viewer.node) && hostsMember;
     }
   }

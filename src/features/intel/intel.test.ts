@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, type Session, type TestApp } from '../../../test/helpers/app.ts';
+import { startTestApp, ADMIN_EMAIL, ADMIN_PASSWORD, type Session, type TestApp } from '../../../test/helpers/app.ts';
 import { testEngines } from '../../../test/helpers/store.ts';
 
 type Json = Record<string, any>;
@@ -287,6 +287,32 @@ for (const engine of await testEngines()) {
         cursor = page.nextCursor;
       } while (cursor);
       assert.deepEqual(seen, [...seen].sort().reverse());
+    });
+  });
+
+  describe(`membership and shared intelligence (${engine})`, () => {
+    test('a suspended team keeps its own records but receives nothing shared until reinstated', async () => {
+      const app = await startTestApp(engine);
+      try {
+        const admin = await app.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+        const sharer = await app.addUser(await app.addOrganisation('MEMBER-S'), 'analyst');
+        const teamT = await app.addOrganisation('MEMBER-T');
+        const analystT = await app.addUser(teamT, 'analyst');
+        const post = (session: Session, info: string) =>
+          app.request({ method: 'POST', url: '/api/v1/events', session, payload: { info, tlp: 'GREEN', distribution: 'community', published: true } });
+        const shared = (await post(sharer, 'Shared with the community')).json();
+        const own = (await post(analystT, 'Our own')).json();
+        const visible = async () => ((await app.request({ method: 'GET', url: '/api/v1/events', session: analystT })).json().items as Json[]).map((e) => e.id).sort();
+        assert.deepEqual(await visible(), [shared.id, own.id].sort());
+        const setStatus = (status: string) => app.request({ method: 'PATCH', url: `/api/v1/organisations/${teamT}`, session: admin, payload: { status } });
+        assert.equal((await setStatus('suspended')).statusCode, 200);
+        assert.deepEqual(await visible(), [own.id]);
+        assert.equal((await app.request({ method: 'GET', url: `/api/v1/events/${shared.id}`, session: analystT })).statusCode, 404);
+        assert.equal((await setStatus('member')).statusCode, 200);
+        assert.deepEqual(await visible(), [shared.id, own.id].sort());
+      } finally {
+        await app.close();
+      }
     });
   });
 
