@@ -53,11 +53,22 @@ async function measure(store: BenchStore, scale: number, durationSeconds: number
     progress(`export ${urlCount} URLs as text (${store.engine})`);
     start = process.hrtime.bigint();
     let lines = 0;
-    for await (const chunk of await openExport(ctx, operator, { format: 'text', type: 'url' })) lines += chunk.split('\n').length - 1;
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    for await (const chunk of await openExport(ctx, operator, { format: 'text', type: 'url' })) {
+      lines += chunk.split('\n').length - 1;
+      rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    }
     const exportSeconds = seconds(start);
     const expectedUrls = urlCount + Math.round(ingestCount * 0.15) + Math.round(overlap * 0.15);
     if (Math.abs(lines - expectedUrls) > expectedUrls * 0.05) throw new Error(`export produced ${lines} lines, expected about ${expectedUrls}`);
     figures.push({ name: `stream export of ${lines} URLs (${store.engine})`, value: exportSeconds, unit: 's', baseline: MISP_EXPORT_250K });
+    figures.push({
+      name: `  memory growth during that export (${store.engine})`,
+      value: Math.max(0, rssPeak - rssBefore) / 2 ** 20,
+      unit: 'MiB',
+      baseline: { name: 'the exported text itself', value: Math.max(1, (lines * 60) / 2 ** 20), higherIsBetter: false },
+    });
 
     const values = Array.from({ length: 10_000 }, (_, i) => indicatorAt((i * 7) % ingestCount, 'mixed').value);
     progress(`batch lookup of ${values.length} values (${store.engine})`);
