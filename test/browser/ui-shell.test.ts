@@ -16,6 +16,14 @@ const BUILT_UI = `${ROOT}web/dist/index.html`;
 
 const ORG = { name: 'CERT Testland', shortName: 'TL-CERT', country: 'MY', prefix: '192.0.2.0/24' };
 const NEW_USER = { email: 'analyst@testland.example', name: 'Test Analyst', password: 'Correct-Horse-Battery-Staple-42' };
+const EVENT = {
+  info: 'Phishing wave against Testland banks',
+  tag: 'phishing',
+  url: 'hxxp://evil[.]example/x',
+  badLine: 'ip-dst 999.1.1.1',
+  goodLine: 'ip-dst 203.0.113.9',
+  unknown: '198.51.100.250',
+};
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -61,7 +69,7 @@ async function logIn(page: Page, email: string, password: string): Promise<void>
   await page.getByRole('button', { name: 'Log in' }).click();
 }
 
-test('web UI shell: login, organisations, users, second factor, API keys', { timeout: 240_000 }, async (t) => {
+test('web UI shell: login, organisations, users, second factor, API keys, intelligence', { timeout: 300_000 }, async (t) => {
   if (!existsSync(CHROMIUM)) {
     // CI installs Chromium and sets this: there a missing browser is a failure, not a skip.
     assert.ok(process.env.SANAD_TEST_REQUIRE_BROWSER !== '1', `Chromium is required but missing at ${CHROMIUM}`);
@@ -262,6 +270,108 @@ test('web UI shell: login, organisations, users, second factor, API keys', { tim
     await page.getByLabel('Repeat new password').fill(chosen);
     await page.getByRole('button', { name: 'Change password' }).click();
     await page.getByRole('heading', { name: 'Directory', level: 1 }).waitFor();
+  });
+
+  await step('new event: a pasted line that is not "type value" is refused before sending', async () => {
+    await nav(page, 'Intelligence').click();
+    await page.getByRole('heading', { name: 'Intelligence', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'New event' }).click();
+    await page.getByRole('heading', { name: 'New event', level: 1 }).waitFor();
+    await page.getByLabel('Info', { exact: true }).fill(EVENT.info);
+    await page.getByLabel('TLP', { exact: true }).selectOption('AMBER');
+    await page.getByLabel('PAP', { exact: true }).selectOption('GREEN');
+    await page.getByLabel('Distribution', { exact: true }).selectOption('community');
+    await page.getByLabel('Tags', { exact: true }).fill(EVENT.tag);
+    await page.getByLabel('Indicators', { exact: true }).fill(`ip-dst 198.51.100.7\njust-one-word`);
+    await page.getByRole('button', { name: 'Create event' }).click();
+    const message = await fieldError(page, 'Indicators');
+    assert.match(message, /line 2\b/i, `the client-side error names line 2: ${message}`);
+  });
+
+  await step('new event: a bad indicator value is reported with its line number', async () => {
+    await page.getByLabel('Indicators', { exact: true }).fill(`ip-dst 198.51.100.7\nurl ${EVENT.url}\n${EVENT.badLine}`);
+    await page.getByRole('button', { name: 'Create event' }).click();
+    const message = await fieldError(page, 'Indicators');
+    assert.match(message, /\bLine 3\b/, `the server error names line 3: ${message}`);
+    assert.ok(message.includes('999.1.1.1'), `the error quotes the bad line: ${message}`);
+    await page.getByRole('alert').waitFor();
+    await shot(page, 'intel-new-event-error');
+  });
+
+  let eventUrl = '';
+  await step('create the event and land on it: 3 indicators, TLP badge', async () => {
+    await page.getByLabel('Indicators', { exact: true }).fill(`ip-dst 198.51.100.7\nurl ${EVENT.url}\n${EVENT.goodLine}`);
+    await page.getByRole('button', { name: 'Create event' }).click();
+    await page.getByRole('heading', { name: EVENT.info, level: 1 }).waitFor();
+    eventUrl = page.url();
+    assert.match(eventUrl, /#\/events\/[0-9a-f-]{36}$/, `on the event page (${eventUrl})`);
+    const main = page.getByRole('main');
+    await main.getByText('TLP:AMBER').first().waitFor();
+    await main.getByText('PAP:GREEN').first().waitFor();
+    const table = page.getByRole('table', { name: 'Indicators of this event' });
+    await table.getByRole('row').nth(3).waitFor();
+    assert.equal(await table.locator('tbody tr').count(), 3, 'three indicators listed');
+    const text = await table.innerText();
+    assert.ok(text.includes('http://evil.example/x'), `the defanged URL is stored refanged: ${text}`);
+    assert.ok(text.includes('203.0.113.9'), 'the corrected IP is listed');
+    await page.getByText(/Seen by \d+ teams? in \d+ countr/).waitFor();
+    await page.getByText('Draft', { exact: true }).waitFor();
+  });
+
+  await step('publish the event', async () => {
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('status').filter({ hasText: 'The event is published.' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Publish' }).count(), 0, 'no second publish');
+    await page.getByRole('button', { name: 'Delete' }).waitFor();
+    await shot(page, 'intel-event');
+  });
+
+  await step('the event is listed in Intelligence', async () => {
+    await nav(page, 'Intelligence').click();
+    await page.getByRole('heading', { name: 'Intelligence', level: 1 }).waitFor();
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: EVENT.info }) });
+    await row.waitFor();
+    const rowText = await row.innerText();
+    assert.ok(rowText.includes('TLP:AMBER'), `TLP shown: ${rowText}`);
+    assert.ok(rowText.includes(ORG.name), 'owner team shown');
+    assert.ok(rowText.includes('Published'), 'published shown');
+    assert.match(rowText, /\b3\b/, 'indicator count shown');
+    // Filtering by another TLP hides it; "published only" keeps it.
+    await page.getByLabel('TLP', { exact: true }).selectOption('RED');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByText('No events found.').waitFor();
+    await page.getByLabel('TLP', { exact: true }).selectOption('');
+    await page.getByLabel('Published only').check();
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await row.waitFor();
+    await shot(page, 'intel-events');
+    await page.evaluate(() => document.documentElement.setAttribute('dir', 'rtl'));
+    await shot(page, 'intel-events-rtl');
+    await page.evaluate(() => document.documentElement.setAttribute('dir', 'ltr'));
+  });
+
+  await step('look up a defanged URL and an unknown value', async () => {
+    await nav(page, 'Lookup').click();
+    await page.getByRole('heading', { name: 'Lookup', level: 1 }).waitFor();
+    await page.getByLabel('Values', { exact: true }).fill(`${EVENT.url}\n${EVENT.unknown}`);
+    await page.getByRole('button', { name: 'Look up' }).click();
+    const table = page.getByRole('table', { name: /Lookup results/ });
+    await table.waitFor();
+    const rows = table.locator('tbody tr');
+    assert.equal(await rows.count(), 2, 'one row per value, in the order asked');
+    const first = rows.nth(0);
+    const second = rows.nth(1);
+    assert.ok((await first.innerText()).includes(EVENT.url), 'the first row is the URL');
+    assert.equal((await first.locator('td.num').innerText()).trim(), '1', 'the URL has one match');
+    const link = first.getByRole('link', { name: EVENT.info });
+    assert.equal(await link.count(), 1, 'the match links to the event');
+    assert.equal(new URL(eventUrl).hash, await link.getAttribute('href'), 'the link goes to the event page');
+    assert.ok((await first.innerText()).includes('TLP:AMBER'), 'the match shows its TLP');
+    assert.ok((await second.innerText()).includes(EVENT.unknown), 'the second row is the unknown value');
+    assert.equal((await second.locator('td.num').innerText()).trim(), '0', 'the unknown value has no match');
+    await shot(page, 'intel-lookup');
+    await link.click();
+    await page.getByRole('heading', { name: EVENT.info, level: 1 }).waitFor();
   });
 
   await step('no script errors in the page', async () => {

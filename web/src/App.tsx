@@ -8,11 +8,15 @@ import { AdminOrganisationsPage } from './pages/AdminOrganisationsPage.tsx';
 import { AdminUsersPage } from './pages/AdminUsersPage.tsx';
 import { ApiKeysPage } from './pages/ApiKeysPage.tsx';
 import { DirectoryPage } from './pages/DirectoryPage.tsx';
+import { EventPage } from './pages/EventPage.tsx';
+import { EventsPage } from './pages/EventsPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
+import { LookupPage } from './pages/LookupPage.tsx';
+import { NewEventPage } from './pages/NewEventPage.tsx';
 import { OrganisationFormPage } from './pages/OrganisationFormPage.tsx';
 import { OrganisationPage } from './pages/OrganisationPage.tsx';
 import { ChangePassword, ProfilePage } from './pages/ProfilePage.tsx';
-import { canEditOrganisation, canManageOrganisations, canManageUsers } from './permissions.ts';
+import { canEditOrganisation, canManageOrganisations, canManageUsers, canWriteIntel } from './permissions.ts';
 import { Link, match, useRoute } from './router.tsx';
 
 function Message({ title, text }: { title: string; text: string }) {
@@ -33,11 +37,16 @@ function Page({ path, user }: { path: string; user: User }) {
   if (path === '/' || path === '/directory') return <DirectoryPage />;
   if (path === '/profile') return <ProfilePage />;
   if (path === '/api-keys') return <ApiKeysPage />;
+  if (path === '/events') return <EventsPage />;
+  if (path === '/events/new') return canWriteIntel(user) ? <NewEventPage /> : forbidden;
+  if (path === '/lookup') return <LookupPage />;
   if (path === '/admin/organisations') return canManageOrganisations(user) ? <AdminOrganisationsPage /> : forbidden;
   if (path === '/admin/organisations/new') return canManageOrganisations(user) ? <OrganisationFormPage id={null} /> : forbidden;
   if (path === '/admin/users') return canManageUsers(user) ? <AdminUsersPage /> : forbidden;
   let m = match('/organisations/:id', path);
   if (m?.id) return <OrganisationPage key={m.id} id={m.id} />;
+  m = match('/events/:id', path);
+  if (m?.id) return <EventPage key={m.id} id={m.id} />;
   m = match('/admin/organisations/:id/edit', path);
   if (m?.id) return canEditOrganisation(user, m.id) ? <OrganisationFormPage key={m.id} id={m.id} /> : forbidden;
   return <Message title="Page not found" text="There is no page at this address." />;

@@ -129,6 +129,137 @@ export interface Country {
   name: string;
 }
 
+export const TLP_LEVELS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const;
+export type Tlp = (typeof TLP_LEVELS)[number];
+
+export const PAP_LEVELS = ['CLEAR', 'GREEN', 'AMBER', 'RED'] as const;
+export type Pap = (typeof PAP_LEVELS)[number];
+
+export const DISTRIBUTIONS = ['organisation', 'sharing_group', 'community', 'federation'] as const;
+export type Distribution = (typeof DISTRIBUTIONS)[number];
+
+export interface IntelEvent {
+  id: string;
+  info: string;
+  date: string;
+  threatLevel: string;
+  analysis: string;
+  ownerOrgId: string;
+  ownerOrgName: string;
+  ownerCountry: string | null;
+  originNode: string;
+  tlp: string;
+  pap: string;
+  distribution: string;
+  sharingGroupId: string | null;
+  tags: string[];
+  published: boolean;
+  publishedAt: string | null;
+  createdAt: string;
+  modified: string;
+  indicatorCount: number;
+}
+
+export interface EventFilter {
+  q?: string;
+  tag?: string;
+  orgId?: string;
+  country?: string;
+  tlp?: string;
+  published?: boolean;
+  from?: string;
+  to?: string;
+}
+
+export interface NewIndicator {
+  type: string;
+  value: string;
+  category?: string;
+  toIds?: boolean;
+  comment?: string;
+}
+
+export interface NewEvent {
+  info: string;
+  tlp: Tlp;
+  pap?: Pap;
+  distribution: Distribution;
+  sharingGroupId?: string;
+  tags?: string[];
+  published?: boolean;
+  indicators?: NewIndicator[];
+}
+
+export interface Indicator {
+  id: string;
+  eventId: string;
+  objectId: string | null;
+  objectName: string | null;
+  objectRelation: string | null;
+  type: string;
+  category: string;
+  value: string;
+  normalised: string;
+  toIds: boolean;
+  comment: string;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  tlp: string;
+  pap: string;
+  distribution: string;
+  sharingGroupId: string | null;
+  tags: string[];
+  /** Warninglists the value is on: a likely false positive. */
+  warning: string | null;
+  modified: string;
+}
+
+export interface EventCorrelations {
+  teams: number;
+  countries: number;
+  events: { eventId: string; info: string; orgId: string; orgName: string; country: string | null; sharedValues: number }[];
+}
+
+export interface SightingSummary {
+  sighting: number;
+  falsePositive: number;
+  expiration: number;
+  lastSeen: string | null;
+}
+
+export interface LookupMatch {
+  indicatorId: string;
+  eventId: string;
+  eventInfo: string;
+  orgName: string;
+  country: string | null;
+  type: string;
+  value: string;
+  tlp: string;
+  pap: string;
+  toIds: boolean;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  warning: string | null;
+  sightings: SightingSummary;
+}
+
+export interface LookupResult {
+  value: string;
+  /** The recognised indicator type, or null when the value is not one Sanad correlates. */
+  type: string | null;
+  matches: LookupMatch[];
+}
+
+export interface SharingGroup {
+  id: string;
+  name: string;
+  description: string;
+  ownerOrgId: string;
+  members: { orgId: string; name: string; country: string | null; homeNode: string; extend: boolean }[];
+  releasableTo: string[];
+}
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
@@ -260,6 +391,36 @@ export const api = {
     request<Page<User>>('GET', `/users${query({ orgId: params.orgId, limit: params.limit ?? 50, cursor: params.cursor })}`),
   createUser: (input: NewUser) => request<User>('POST', '/users', input),
   updateUser: (userId: string, patch: UserPatch) => request<User>('PATCH', `/users/${id(userId)}`, patch),
+
+  // Shared intelligence
+  events: (params: EventFilter & { limit?: number; cursor?: string | null } = {}) =>
+    request<Page<IntelEvent>>(
+      'GET',
+      `/events${query({
+        limit: params.limit ?? 50,
+        cursor: params.cursor,
+        q: params.q,
+        tag: params.tag,
+        orgId: params.orgId,
+        country: params.country,
+        tlp: params.tlp,
+        published: params.published === undefined ? undefined : String(params.published),
+        from: params.from,
+        to: params.to,
+      })}`,
+    ),
+  event: (eventId: string) => request<IntelEvent>('GET', `/events/${id(eventId)}`),
+  createEvent: (input: NewEvent) => request<IntelEvent>('POST', '/events', input),
+  publishEvent: (eventId: string) => request<IntelEvent>('POST', `/events/${id(eventId)}/publish`, {}),
+  deleteEvent: (eventId: string) => request<void>('DELETE', `/events/${id(eventId)}`),
+  eventIndicators: (eventId: string, params: { limit?: number; cursor?: string | null; type?: string } = {}) =>
+    request<Page<Indicator>>(
+      'GET',
+      `/events/${id(eventId)}/indicators${query({ limit: params.limit ?? 100, cursor: params.cursor, type: params.type })}`,
+    ),
+  eventCorrelations: (eventId: string) => request<EventCorrelations>('GET', `/events/${id(eventId)}/correlations`),
+  lookup: (values: string[]) => request<{ results: LookupResult[] }>('POST', '/lookup', { values }),
+  sharingGroups: () => request<{ items: SharingGroup[] }>('GET', '/sharing-groups'),
 
   // Public
   node: () => request<NodeInfo>('GET', '/node'),

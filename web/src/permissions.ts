@@ -24,3 +24,13 @@ export function canManageUsers(user: User): boolean {
 export function assignableRoles(user: User): Role[] {
   return ROLES.filter((r) => roleAtMost(r, user.role));
 }
+
+/** Analysts and above publish shared intelligence, always as their own team. */
+export function canWriteIntel(user: User): boolean {
+  return RANK[user.role] >= RANK.analyst;
+}
+
+/** Only the owner team's writers publish or delete an event. */
+export function canEditEvent(user: User, ownerOrgId: string): boolean {
+  return canWriteIntel(user) && user.orgId === ownerOrgId;
+}

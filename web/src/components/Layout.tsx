@@ -88,6 +88,16 @@ export function Layout({ node, path, children }: { node: NodeInfo | null; path: 
               </NavLink>
             </li>
             <li>
+              <NavLink to="/events" current={path}>
+                Intelligence
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to="/lookup" current={path}>
+                Lookup
+              </NavLink>
+            </li>
+            <li>
               <NavLink to="/api-keys" current={path}>
                 API keys
               </NavLink>
