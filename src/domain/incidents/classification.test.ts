@@ -2,38 +2,8 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { normaliseClassification } from './classification.ts';
 import { assertInvalid } from '../../../test/helpers/invalid.ts';
+import { RSIT_1003 } from '../../../test/helpers/rsit-1003.ts';
 
-// RSIT 1003, as listed in incident-handling.md §1.1: written out here so the test checks the taxonomy.
-const RSIT_1003: Record<string, string[]> = {
-  'abusive-content': ['spam', 'harmful-speech', 'violence'],
-  'malicious-code': ['infected-system', 'c2-server', 'malware-distribution', 'malware-configuration'],
-  'information-gathering': ['scanner', 'sniffing', 'social-engineering'],
-  'intrusion-attempts': ['ids-alert', 'brute-force', 'exploit'],
-  intrusions: [
-    'privileged-account-compromise',
-    'unprivileged-account-compromise',
-    'application-compromise',
-    'system-compromise',
-    'burglary',
-  ],
-  availability: ['dos', 'ddos', 'misconfiguration', 'sabotage', 'outage'],
-  'information-content-security': [
-    'unauthorised-information-access',
-    'unauthorised-information-modification',
-    'data-loss',
-    'data-leak',
-  ],
-  fraud: ['unauthorised-use-of-resources', 'copyright', 'masquerade', 'phishing'],
-  vulnerable: [
-    'weak-crypto',
-    'ddos-amplifier',
-    'potentially-unwanted-accessible',
-    'information-disclosure',
-    'vulnerable-system',
-  ],
-  other: ['other', 'undetermined'],
-  test: ['test'],
-};
 
 const ALL_CLASSES =
   'abusive-content, malicious-code, information-gathering, intrusion-attempts, intrusions, availability, ' +

@@ -4,38 +4,8 @@ import { PAP_LEVELS, TLP_LEVELS, mispTagToPap, mispTagToTlp, tlpToMispTag } from
 import { parseTag } from './machine-tag.ts';
 import { canonicalTag, listTaxonomies, rsitClasses, validateTaxonomyTag } from './shipped.ts';
 import { assertInvalid } from '../../../test/helpers/invalid.ts';
+import { RSIT_1003 } from '../../../test/helpers/rsit-1003.ts';
 
-// RSIT 1003, as listed in incident-handling.md §1.1.
-const RSIT_1003: Record<string, string[]> = {
-  'abusive-content': ['spam', 'harmful-speech', 'violence'],
-  'malicious-code': ['infected-system', 'c2-server', 'malware-distribution', 'malware-configuration'],
-  'information-gathering': ['scanner', 'sniffing', 'social-engineering'],
-  'intrusion-attempts': ['ids-alert', 'brute-force', 'exploit'],
-  intrusions: [
-    'privileged-account-compromise',
-    'unprivileged-account-compromise',
-    'application-compromise',
-    'system-compromise',
-    'burglary',
-  ],
-  availability: ['dos', 'ddos', 'misconfiguration', 'sabotage', 'outage'],
-  'information-content-security': [
-    'unauthorised-information-access',
-    'unauthorised-information-modification',
-    'data-loss',
-    'data-leak',
-  ],
-  fraud: ['unauthorised-use-of-resources', 'copyright', 'masquerade', 'phishing'],
-  vulnerable: [
-    'weak-crypto',
-    'ddos-amplifier',
-    'potentially-unwanted-accessible',
-    'information-disclosure',
-    'vulnerable-system',
-  ],
-  other: ['other', 'undetermined'],
-  test: ['test'],
-};
 
 describe('listTaxonomies', () => {
   test('ships tlp, pap, rsit 1003 and attack', () => {
