@@ -1,6 +1,7 @@
 // One mapping from every failure to RFC 9457 problem+json, naming the field and the reason.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, Invalid, Conflict, TooManyRequests } from '../domain/errors.ts';
+import { describeSchemaError } from './validation.ts';
 
 export interface Problem {
   type: string;
@@ -21,16 +22,6 @@ function problem(status: number, title: string, detail: string, extra: Partial<P
   return { type: 'about:blank', title, status, detail, ...extra };
 }
 
-/** Turns an Ajv path such as `/contacts/roleEmail` or `/constituency/ipPrefixes/2` into `contacts.roleEmail`, `constituency.ipPrefixes[2]`. */
-function fieldFromPath(prefix: string, instancePath: string, missing?: string, extra?: string): string {
-  const parts = instancePath.split('/').filter(Boolean);
-  if (missing) parts.push(missing);
-  if (extra) parts.push(extra);
-  let field = '';
-  for (const part of parts) field += /^\d+$/.test(part) ? `[${part}]` : field ? `.${part}` : part;
-  return field || prefix;
-}
-
 interface AjvError {
   instancePath: string;
   keyword: string;
@@ -49,20 +40,10 @@ export function toProblem(error: unknown): Problem {
 
   const fastifyError = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (fastifyError.validation && fastifyError.validation.length > 0) {
-    const first = fastifyError.validation[0]!;
     const where = fastifyError.validationContext ?? 'body';
-    const field = fieldFromPath(
-      where,
-      first.instancePath,
-      first.keyword === 'required' ? String(first.params.missingProperty) : undefined,
-      first.keyword === 'additionalProperties' ? String(first.params.additionalProperty) : undefined,
-    );
-    const reason =
-      first.keyword === 'additionalProperties'
-        ? 'unknown field'
-        : first.keyword === 'required'
-          ? 'is required'
-          : (first.message ?? 'is invalid');
+    const described = describeSchemaError(fastifyError.validation[0]!);
+    const field = described.field || where;
+    const reason = described.reason;
     return problem(400, 'Invalid request', `${where === 'body' ? '' : `${where}: `}${field}: ${reason}`, { field, reason });
   }
   switch (fastifyError.code) {

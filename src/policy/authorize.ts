@@ -12,3 +12,8 @@ export function authorize(viewer: Viewer, allowed: boolean, reason: string): voi
   if (viewer.kind === 'anonymous') throw new Unauthorized();
   throw new Forbidden(reason);
 }
+
+/** Refuses the anonymous (401); users, the operator and peers go on to the visibility predicates. */
+export function requireIdentified(viewer: Viewer): void {
+  if (viewer.kind === 'anonymous') throw new Unauthorized();
+}

@@ -86,6 +86,12 @@ function reaches(eb: ExpressionBuilder<Database, never>, viewer: Viewer, r: Reac
   }
 }
 
+/** Everyone may ask for shared intelligence (the predicates decide what they get), except the
+ *  anonymous when the operator has not opened TLP:CLEAR to them. */
+export function mayReadIntel(viewer: Viewer): boolean {
+  return viewer.kind !== 'anonymous' || Boolean(viewer.mayReadClear);
+}
+
 /** Events the viewer may see. */
 export function eventsVisibleTo(viewer: Viewer) {
   return (eb: ExpressionBuilder<Database, 'event'>): Expression<SqlBool> =>

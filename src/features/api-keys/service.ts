@@ -3,7 +3,7 @@ import type { AppContext } from '../../app.ts';
 import { Invalid, NotFound, Unauthorized } from '../../domain/errors.ts';
 import { roleAtMost, roleRank, type Role } from '../../domain/roles.ts';
 import { nowIso } from '../../store/time.ts';
-import { authorize, requireUser } from '../../policy/authorize.ts';
+import { authorize, requireIdentified, requireUser } from '../../policy/authorize.ts';
 import { mayCreateApiKeyFor, mayRevokeApiKey } from '../../policy/api-keys.ts';
 import type { Actor, UserViewer, Viewer } from '../../policy/viewer.ts';
 import { appendAudit } from '../audit/service.ts';
@@ -96,7 +96,7 @@ export async function listApiKeys(
 
 export async function revokeApiKey(ctx: AppContext, actor: Actor, id: string): Promise<void> {
   const viewer = actor.viewer;
-  if (viewer.kind === 'anonymous') throw new Unauthorized();
+  requireIdentified(viewer);
   await ctx.store.db.transaction().execute(async (tx) => {
     const row = await q.findVisibleApiKeyWithOwner(tx, viewer, id);
     if (!row) throw new NotFound('API key');

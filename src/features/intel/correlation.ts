@@ -2,7 +2,8 @@
 // MISP's correlation tables to hundreds of gigabytes), and only ever over what the viewer may see.
 import type { AppContext } from '../../app.ts';
 import { NotFound } from '../../domain/errors.ts';
-import { requireUser } from '../../policy/authorize.ts';
+import { authorize } from '../../policy/authorize.ts';
+import { mayReadIntel } from '../../policy/intel.ts';
 import type { Viewer } from '../../policy/viewer.ts';
 import * as q from './queries.ts';
 
@@ -21,7 +22,7 @@ export interface IndicatorCorrelations {
 }
 
 export async function correlationsOfIndicator(ctx: AppContext, viewer: Viewer, indicatorId: string): Promise<IndicatorCorrelations> {
-  if (viewer.kind === 'anonymous' && !viewer.mayReadClear) requireUser(viewer);
+  authorize(viewer, mayReadIntel(viewer), 'sign in to read shared intelligence');
   const db = ctx.store.db;
   const indicator = await q.findVisibleIndicator(db, viewer, indicatorId);
   if (!indicator) throw new NotFound('indicator');
@@ -58,7 +59,7 @@ export interface EventCorrelations {
 
 /** "Seen by N teams in M countries": the events that share values with this one, as the viewer sees them. */
 export async function correlationsOfEvent(ctx: AppContext, viewer: Viewer, eventId: string): Promise<EventCorrelations> {
-  if (viewer.kind === 'anonymous' && !viewer.mayReadClear) requireUser(viewer);
+  authorize(viewer, mayReadIntel(viewer), 'sign in to read shared intelligence');
   const db = ctx.store.db;
   if (!(await q.findVisibleEvent(db, viewer, eventId))) throw new NotFound('event');
   const rows = await q.relatedEvents(db, viewer, eventId, FAN_OUT_CAP, 500);

@@ -1,7 +1,8 @@
 // Streamed export of every indicator the viewer may see: batches read by keyset and written as they
 // come, so memory stays flat however many there are.
 import type { AppContext } from '../../app.ts';
-import { requireUser } from '../../policy/authorize.ts';
+import { authorize } from '../../policy/authorize.ts';
+import { mayReadIntel } from '../../policy/intel.ts';
 import type { Actor } from '../../policy/viewer.ts';
 import { appendAudit } from '../audit/service.ts';
 import * as q from './queries.ts';
@@ -43,7 +44,7 @@ export interface ExportOptions extends q.ExportFilter {
 /** Checks and audits the export, then hands back its text, chunk by chunk (one per batch). */
 export async function openExport(ctx: AppContext, actor: Actor, options: ExportOptions): Promise<AsyncGenerator<string>> {
   const viewer = actor.viewer;
-  if (viewer.kind === 'anonymous' && !viewer.mayReadClear) requireUser(viewer);
+  authorize(viewer, mayReadIntel(viewer), 'sign in to read shared intelligence');
   await ctx.store.db.transaction().execute((tx) =>
     appendAudit(tx, ctx.store.engine, actor, { action: 'indicator.export', details: { format: options.format, type: options.type ?? null, eventId: options.eventId ?? null } }),
   );

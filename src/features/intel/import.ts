@@ -1,12 +1,12 @@
 // Bulk ingest of one event of any size: the JSON is parsed as it streams in, indicators are
 // validated and inserted in batches inside one transaction, so memory stays flat and a failure
 // anywhere leaves nothing behind.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
 import { Tokenizer, TokenParser, TokenType } from '@streamparser/json';
 import { Type } from 'typebox';
 import { sql } from 'kysely';
 import type { AppContext } from '../../app.ts';
+import { compileBodySchema, describeSchemaError } from '../../http/validation.ts';
 import type { Engine, Tx } from '../../store/db.ts';
 import { nowIso } from '../../store/time.ts';
 import { Invalid } from '../../domain/errors.ts';
@@ -26,25 +26,18 @@ import { checkHandling, getEvent, newEventRow, type Handling } from './service.t
 import type { Event } from './schemas.ts';
 import { newId } from '../../store/ids.ts';
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-const ajv = addFormats(new Ajv({ allErrors: false, coerceTypes: false, strict: false }));
-
 const HEADER_FIELDS = ['info', 'date', 'threatLevel', 'analysis', 'tlp', 'pap', 'distribution', 'sharingGroupId', 'tags', 'published'] as const;
 type Header = Omit<CreateEventInput, 'indicators' | 'objects'>;
-const validateHeader = ajv.compile(Type.Omit(CreateEventBody, ['indicators', 'objects'])) as ValidateFunction<Header>;
-const validateIndicator = ajv.compile(IndicatorInput) as ValidateFunction<IndicatorInput>;
-const validateObject = ajv.compile(ObjectInput) as ValidateFunction<ObjectInput>;
+const validateHeader = compileBodySchema<Header>(Type.Omit(CreateEventBody, ['indicators', 'objects']));
+const validateIndicator = compileBodySchema<IndicatorInput>(IndicatorInput);
+const validateObject = compileBodySchema<ObjectInput>(ObjectInput);
 
 /** Ajv's first complaint, as an Invalid naming the field under `prefix`. */
 function schemaError(prefix: string, errors: ErrorObject[] | null | undefined): Invalid {
   const first = errors?.[0];
   if (!first) return new Invalid(prefix || 'body', 'is invalid');
-  let path = first.instancePath.split('/').filter(Boolean).map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join('');
-  if (first.keyword === 'required') path += `.${String(first.params.missingProperty)}`;
-  if (first.keyword === 'additionalProperties') path += `.${String(first.params.additionalProperty)}`;
-  const field = `${prefix}${path}`.replace(/^\./, '') || 'body';
-  const reason = first.keyword === 'additionalProperties' ? 'unknown field' : first.keyword === 'required' ? 'is required' : (first.message ?? 'is invalid');
-  return new Invalid(field, reason);
+  const { field, reason } = describeSchemaError(first, prefix);
+  return new Invalid(field || 'body', reason);
 }
 
 export interface ImportProgress {

@@ -8,6 +8,7 @@ import { correlationKey } from '../../domain/indicators/normalise.ts';
 import { indicatorTypeInfo } from '../../domain/indicators/types.ts';
 import { nowIso } from '../../store/time.ts';
 import { authorize, requireUser } from '../../policy/authorize.ts';
+import { mayReadIntel } from '../../policy/intel.ts';
 import { mayReportSighting } from '../../policy/events.ts';
 import type { Actor, Viewer } from '../../policy/viewer.ts';
 import { appendAudit } from '../audit/service.ts';
@@ -71,7 +72,7 @@ async function summarise(tx: Tx, ids: string[]): Promise<Map<string, SightingSum
 }
 
 export async function lookup(ctx: AppContext, viewer: Viewer, values: string[]): Promise<LookupResult[]> {
-  if (viewer.kind === 'anonymous' && !viewer.mayReadClear) requireUser(viewer);
+  authorize(viewer, mayReadIntel(viewer), 'sign in to read shared intelligence');
   if (values.length > MAX_LOOKUP_VALUES) throw new Invalid('values', `at most ${MAX_LOOKUP_VALUES} values per request`);
   const recognised = values.map(keyOf);
   const keys = [...new Set(recognised.flatMap((r) => (r ? [r.key] : [])))];
@@ -138,7 +139,7 @@ export async function reportSighting(
 }
 
 export async function listSightings(ctx: AppContext, viewer: Viewer, indicatorId: string) {
-  if (viewer.kind === 'anonymous' && !viewer.mayReadClear) requireUser(viewer);
+  authorize(viewer, mayReadIntel(viewer), 'sign in to read shared intelligence');
   if (!(await q.findVisibleIndicator(ctx.store.db, viewer, indicatorId))) throw new NotFound('indicator');
   const [summary, rows] = await Promise.all([summarise(ctx.store.db, [indicatorId]), q.sightingsOf(ctx.store.db, indicatorId, 500)]);
   return {

@@ -8,7 +8,8 @@ import { nextVersion, nowIso } from '../../store/time.ts';
 import { Invalid, NotFound } from '../../domain/errors.ts';
 import { decodeCursor, pageOf, type Page } from '../../domain/cursor.ts';
 import type { DistributionScope, Tlp } from '../../domain/handling.ts';
-import { authorize, requireUser } from '../../policy/authorize.ts';
+import { authorize, requireIdentified, requireUser } from '../../policy/authorize.ts';
+import { mayReadIntel } from '../../policy/intel.ts';
 import { mayEditEvent, mayWriteIntel } from '../../policy/events.ts';
 import type { Actor, Viewer } from '../../policy/viewer.ts';
 import { appendAudit } from '../audit/service.ts';
@@ -82,7 +83,7 @@ async function assembleIndicators(tx: Tx, rows: q.IndicatorRow[]): Promise<Indic
 }
 
 async function visibleEventRow(tx: Tx, viewer: Viewer, id: string): Promise<q.EventRow> {
-  if (viewer.kind === 'anonymous' && !viewer.mayReadClear) requireUser(viewer);
+  authorize(viewer, mayReadIntel(viewer), 'sign in to read shared intelligence');
   const row = await q.findVisibleEvent(tx, viewer, id);
   if (!row) throw new NotFound('event');
   return row;
@@ -94,7 +95,7 @@ export async function getEvent(ctx: AppContext, viewer: Viewer, id: string): Pro
 }
 
 export async function listEvents(ctx: AppContext, viewer: Viewer, filter: ListEventsFilter): Promise<Page<Event>> {
-  if (viewer.kind === 'anonymous' && !viewer.mayReadClear) requireUser(viewer);
+  authorize(viewer, mayReadIntel(viewer), 'sign in to read shared intelligence');
   const limit = filter.limit ?? 50;
   const after = decodeCursor(filter.cursor, 2);
   const rows = await q.listVisibleEvents(ctx.store.db, viewer, {
@@ -121,7 +122,7 @@ export async function listEventIndicators(
 
 /** Indicators across every event the viewer may see, by type, tag, team, country, TLP or time. */
 export async function searchIndicators(ctx: AppContext, viewer: Viewer, options: IndicatorSearch): Promise<Page<Indicator>> {
-  if (viewer.kind === 'anonymous' && !viewer.mayReadClear) requireUser(viewer);
+  authorize(viewer, mayReadIntel(viewer), 'sign in to read shared intelligence');
   const limit = options.limit ?? 100;
   const after = decodeCursor(options.cursor, 1);
   const rows = await q.searchVisibleIndicators(ctx.store.db, viewer, { ...options, limit: limit + 1, afterId: after ? String(after[0]) : undefined });
@@ -130,7 +131,7 @@ export async function searchIndicators(ctx: AppContext, viewer: Viewer, options:
 }
 
 export async function getIndicator(ctx: AppContext, viewer: Viewer, id: string): Promise<Indicator> {
-  if (viewer.kind === 'anonymous' && !viewer.mayReadClear) requireUser(viewer);
+  authorize(viewer, mayReadIntel(viewer), 'sign in to read shared intelligence');
   const row = await q.findVisibleIndicator(ctx.store.db, viewer, id);
   if (!row) throw new NotFound('indicator');
   return (await assembleIndicators(ctx.store.db, [row]))[0]!;
@@ -310,7 +311,7 @@ export async function addIndicators(ctx: AppContext, actor: Actor, eventId: stri
 
 export async function deleteIndicator(ctx: AppContext, actor: Actor, id: string): Promise<void> {
   const viewer = actor.viewer;
-  if (viewer.kind === 'anonymous') requireUser(viewer);
+  requireIdentified(viewer);
   await ctx.store.db.transaction().execute(async (tx) => {
     const indicator = await q.findVisibleIndicator(tx, viewer, id);
     if (!indicator) throw new NotFound('indicator');

@@ -8,7 +8,7 @@ import { normaliseCountry } from '../../domain/country.ts';
 import { constituencyEntries, normaliseConstituency, type Constituency, type ConstituencyKind } from '../../domain/constituency.ts';
 import { parsePgpPublicKey } from '../../domain/pgp.ts';
 import type { OrganisationContacts } from '../../domain/organisation.ts';
-import { authorize, requireUser } from '../../policy/authorize.ts';
+import { authorize, requireIdentified, requireUser } from '../../policy/authorize.ts';
 import { mayChangeMembership, mayCreateOrganisation, mayUpdateOrganisation } from '../../policy/organisations.ts';
 import type { Actor, Viewer } from '../../policy/viewer.ts';
 import { appendAudit } from '../audit/service.ts';
@@ -69,7 +69,7 @@ export async function listOrganisations(
   viewer: Viewer,
   options: { limit?: number | undefined; cursor?: string | undefined; q?: string | undefined },
 ): Promise<{ items: Organisation[]; nextCursor: string | null }> {
-  if (viewer.kind === 'anonymous') requireUser(viewer);
+  requireIdentified(viewer);
   const limit = options.limit ?? 50;
   const after = decodeCursor(options.cursor, 2);
   const rows = await q.listVisibleOrganisations(ctx.store.db, viewer, {

@@ -3,7 +3,7 @@ import type { AppContext } from '../../app.ts';
 import type { Tx } from '../../store/db.ts';
 import { nextVersion, nowIso } from '../../store/time.ts';
 import { Conflict, Invalid, NotFound } from '../../domain/errors.ts';
-import { authorize, requireUser } from '../../policy/authorize.ts';
+import { authorize, requireIdentified, requireUser } from '../../policy/authorize.ts';
 import { mayCreateSharingGroup, mayEditSharingGroup, mayExtendSharingGroup } from '../../policy/sharing-groups.ts';
 import type { Actor, Viewer } from '../../policy/viewer.ts';
 import { appendAudit } from '../audit/service.ts';
@@ -29,7 +29,7 @@ async function assemble(tx: Tx, rows: Awaited<ReturnType<typeof q.listVisibleGro
 }
 
 export async function listSharingGroups(ctx: AppContext, viewer: Viewer): Promise<SharingGroup[]> {
-  if (viewer.kind === 'anonymous') requireUser(viewer);
+  requireIdentified(viewer);
   return assemble(ctx.store.db, await q.listVisibleGroups(ctx.store.db, viewer));
 }
 
@@ -40,7 +40,7 @@ async function visibleGroup(tx: Tx, viewer: Viewer, id: string): Promise<Sharing
 }
 
 export async function getSharingGroup(ctx: AppContext, viewer: Viewer, id: string): Promise<SharingGroup> {
-  if (viewer.kind === 'anonymous') requireUser(viewer);
+  requireIdentified(viewer);
   return visibleGroup(ctx.store.db, viewer, id);
 }
 

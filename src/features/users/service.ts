@@ -6,7 +6,7 @@ import { decodeCursor, pageOf } from '../../domain/cursor.ts';
 import { isRole, type Role } from '../../domain/roles.ts';
 import { normaliseEmail } from '../../domain/email.ts';
 import { nowIso } from '../../store/time.ts';
-import { authorize, requireUser } from '../../policy/authorize.ts';
+import { authorize, requireIdentified, requireUser } from '../../policy/authorize.ts';
 import { mayCreateUser, mayManageUser, mayRenameUser } from '../../policy/users.ts';
 import type { Actor, Viewer } from '../../policy/viewer.ts';
 import { appendAudit } from '../audit/service.ts';
@@ -80,7 +80,7 @@ export async function createUser(ctx: AppContext, actor: Actor, input: CreateUse
 }
 
 export async function getUser(ctx: AppContext, viewer: Viewer, id: string): Promise<User> {
-  if (viewer.kind === 'anonymous') requireUser(viewer);
+  requireIdentified(viewer);
   const row = await q.findVisibleUser(ctx.store.db, viewer, id);
   if (!row) throw new NotFound('user');
   return toUser(row);
@@ -91,7 +91,7 @@ export async function listUsers(
   viewer: Viewer,
   options: { orgId?: string | undefined; limit?: number | undefined; cursor?: string | undefined },
 ): Promise<{ items: User[]; nextCursor: string | null }> {
-  if (viewer.kind === 'anonymous') requireUser(viewer);
+  requireIdentified(viewer);
   const limit = options.limit ?? 50;
   const after = decodeCursor(options.cursor, 1);
   const rows = await q.listVisibleUsers(ctx.store.db, viewer, {
@@ -105,7 +105,7 @@ export async function listUsers(
 
 export async function updateUser(ctx: AppContext, actor: Actor, id: string, input: UpdateUserInput): Promise<User> {
   const viewer = actor.viewer;
-  if (viewer.kind === 'anonymous') requireUser(viewer);
+  requireIdentified(viewer);
   return ctx.store.db.transaction().execute(async (tx) => {
     const existing = await q.findVisibleUser(tx, viewer, id);
     if (!existing) throw new NotFound('user');
