@@ -1,22 +1,18 @@
 // Admin: list of organisations with links to create and edit.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api } from '../api.ts';
-import { ErrorAlert, Loading } from '../components/Alert.tsx';
+import { ErrorAlert } from '../components/Alert.tsx';
 import { CountryLabel, useCountries } from '../components/Country.tsx';
 import { formatDate, label } from '../components/format.ts';
-import { LoadMore } from '../components/LoadMore.tsx';
+import { ListFooter } from '../components/ListFooter.tsx';
+import { SearchForm } from '../components/SearchForm.tsx';
 import { usePaged } from '../hooks.ts';
 import { Link } from '../router.tsx';
 
 export function AdminOrganisationsPage() {
-  const [draft, setDraft] = useState('');
   const [q, setQ] = useState('');
   const countryList = useCountries();
   const list = usePaged((cursor) => api.organisations({ cursor, q }), [q]);
-  const onSearch = (e: FormEvent): void => {
-    e.preventDefault();
-    setQ(draft.trim());
-  };
 
   return (
     <section>
@@ -26,11 +22,7 @@ export function AdminOrganisationsPage() {
           New organisation
         </Link>
       </div>
-      <form className="search" role="search" onSubmit={onSearch}>
-        <label htmlFor="admin-org-q">Search organisations</label>
-        <input id="admin-org-q" type="search" value={draft} onChange={(e) => setDraft(e.target.value)} />
-        <button type="submit">Search</button>
-      </form>
+      <SearchForm id="admin-org-q" label="Search organisations" query={q} onSearch={setQ} />
       <ErrorAlert error={list.error} />
       <div className="table-wrap">
         <table>
@@ -73,9 +65,7 @@ export function AdminOrganisationsPage() {
           </tbody>
         </table>
       </div>
-      {list.loading && list.items.length === 0 ? <Loading /> : null}
-      {!list.loading && !list.error && list.items.length === 0 ? <p className="muted">No organisations.</p> : null}
-      <LoadMore list={list} />
+      <ListFooter list={list} empty="No organisations." />
     </section>
   );
 }

@@ -6,7 +6,7 @@ import { ErrorAlert, Loading, Notice } from '../components/Alert.tsx';
 import { SelectField, TextField } from '../components/Field.tsx';
 import { formatDate, label } from '../components/format.ts';
 import { formErrors } from '../components/formErrors.ts';
-import { LoadMore } from '../components/LoadMore.tsx';
+import { ListFooter } from '../components/ListFooter.tsx';
 import { asApiError, useLoad, usePaged } from '../hooks.ts';
 import { assignableRoles } from '../permissions.ts';
 
@@ -238,9 +238,7 @@ export function AdminUsersPage() {
           </tbody>
         </table>
       </div>
-      {list.loading && list.items.length === 0 ? <Loading /> : null}
-      {!list.loading && !list.error && list.items.length === 0 ? <p className="muted">No users.</p> : null}
-      <LoadMore list={list} />
+      <ListFooter list={list} empty="No users." />
     </section>
   );
 }

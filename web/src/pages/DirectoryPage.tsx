@@ -1,44 +1,24 @@
 // Directory of member organisations.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api } from '../api.ts';
-import { ErrorAlert, Loading } from '../components/Alert.tsx';
+import { ErrorAlert } from '../components/Alert.tsx';
 import { CountryLabel, useCountries } from '../components/Country.tsx';
 import { formatFingerprint, label } from '../components/format.ts';
-import { LoadMore } from '../components/LoadMore.tsx';
+import { ListFooter } from '../components/ListFooter.tsx';
+import { SearchForm } from '../components/SearchForm.tsx';
 import { usePaged } from '../hooks.ts';
 import { Link } from '../router.tsx';
 
 export function DirectoryPage() {
-  const [draft, setDraft] = useState('');
   const [q, setQ] = useState('');
   const countryList = useCountries();
   const list = usePaged((cursor) => api.organisations({ cursor, q }), [q]);
 
-  const onSearch = (e: FormEvent): void => {
-    e.preventDefault();
-    setQ(draft.trim());
-  };
 
   return (
     <section>
       <h1>Directory</h1>
-      <form className="search" role="search" onSubmit={onSearch}>
-        <label htmlFor="directory-q">Search organisations</label>
-        <input id="directory-q" type="search" value={draft} onChange={(e) => setDraft(e.target.value)} />
-        <button type="submit">Search</button>
-        {q ? (
-          <button
-            type="button"
-            className="button-secondary"
-            onClick={() => {
-              setDraft('');
-              setQ('');
-            }}
-          >
-            Clear
-          </button>
-        ) : null}
-      </form>
+      <SearchForm id="directory-q" label="Search organisations" query={q} onSearch={setQ} />
       <ErrorAlert error={list.error} />
       <div className="table-wrap">
         <table>
@@ -76,9 +56,7 @@ export function DirectoryPage() {
           </tbody>
         </table>
       </div>
-      {list.loading && list.items.length === 0 ? <Loading /> : null}
-      {!list.loading && !list.error && list.items.length === 0 ? <p className="muted">No organisations found.</p> : null}
-      <LoadMore list={list} />
+      <ListFooter list={list} empty="No organisations found." />
     </section>
   );
 }

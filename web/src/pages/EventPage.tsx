@@ -6,7 +6,7 @@ import { ErrorAlert, Loading, Notice } from '../components/Alert.tsx';
 import { CountryLabel, useCountries } from '../components/Country.tsx';
 import { formatDate, label } from '../components/format.ts';
 import { distributionLabel, PapBadge, TagList, TlpBadge, WarningFlag } from '../components/Handling.tsx';
-import { LoadMore } from '../components/LoadMore.tsx';
+import { ListFooter } from '../components/ListFooter.tsx';
 import { asApiError, useLoad, usePaged } from '../hooks.ts';
 import { canEditEvent } from '../permissions.ts';
 import { Link, navigate } from '../router.tsx';
@@ -102,9 +102,7 @@ function Indicators({ eventId }: { eventId: string }) {
           </tbody>
         </table>
       </div>
-      {list.loading && list.items.length === 0 ? <Loading /> : null}
-      {!list.loading && !list.error && list.items.length === 0 ? <p className="muted">This event has no indicators.</p> : null}
-      <LoadMore list={list} />
+      <ListFooter list={list} empty="This event has no indicators." />
     </section>
   );
 }

@@ -2,10 +2,10 @@
 import { useState, type FormEvent } from 'react';
 import { api, TLP_LEVELS, type EventFilter } from '../api.ts';
 import { useUser } from '../auth.tsx';
-import { ErrorAlert, Loading } from '../components/Alert.tsx';
+import { ErrorAlert } from '../components/Alert.tsx';
 import { CountryLabel, useCountries } from '../components/Country.tsx';
 import { TlpBadge } from '../components/Handling.tsx';
-import { LoadMore } from '../components/LoadMore.tsx';
+import { ListFooter } from '../components/ListFooter.tsx';
 import { usePaged } from '../hooks.ts';
 import { canWriteIntel } from '../permissions.ts';
 import { Link } from '../router.tsx';
@@ -138,9 +138,7 @@ export function EventsPage() {
           </tbody>
         </table>
       </div>
-      {list.loading && list.items.length === 0 ? <Loading /> : null}
-      {!list.loading && !list.error && list.items.length === 0 ? <p className="muted">No events found.</p> : null}
-      <LoadMore list={list} />
+      <ListFooter list={list} empty="No events found." />
     </section>
   );
 }
