@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { extractIndicators } from './detect.ts';
+import fc from 'fast-check';
+import { extractIndicators, recogniseValue } from './detect.ts';
 
 const SHA256 = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
 
@@ -118,5 +119,24 @@ describe('extractIndicators', () => {
       extractIndicators('198.51.100.7/24 is not a network, 198.51.100.0/24 is; http:// alone is nothing').map(({ normalised }) => normalised),
       ['198.51.100.0/24'],
     );
+  });
+});
+
+describe('recogniseValue', () => {
+  test('answers exactly as the first find of the full scan, for plain shapes and everything else', () => {
+    const fixed = [
+      'D41D8CD98F00B204E9800998ECF8427E', 'da39a3ee5e6b4b0d3255bfef95601890afd80709', '0'.repeat(64), 'f'.repeat(128), 'a'.repeat(33),
+      '10.1.2.3', '256.1.1.1', '01.2.3.4', '1.2.3.4.5', '192.0.2.1/24', 'HTTPS://Evil.Example/a?b=1', 'http://evil[.]example/x', 'hxxp://evil[.]example/',
+      'http://x.example/a(b)', 'http://x.example/a.', 'ftp://files.example', 'http://', 'http://ex ample.com', 'evil.example', 'user@mail.example',
+      'CVE-2024-12345', '2001:db8::1', 'invoice.pdf', 'not an indicator', '',
+    ];
+    for (const value of fixed) assert.deepEqual(recogniseValue(value), extractIndicators(value)[0], value);
+    const hex = fc.stringMatching(/^[0-9a-fA-F]{30,130}$/);
+    const ipv4 = fc.tuple(fc.nat(300), fc.nat(300), fc.nat(300), fc.nat(300)).map((parts) => parts.join('.'));
+    const url = fc.tuple(fc.constantFrom('http', 'https', 'ftp', 'HTTP'), fc.webUrl().map((u) => u.replace(/^[a-z]+:\/\//, '')), fc.constantFrom('', '.', ')', '/', '?q=1'))
+      .map(([scheme, rest, tail]) => `${scheme}://${rest}${tail}`);
+    fc.assert(fc.property(fc.oneof(hex, ipv4, url, fc.string()), (value) => {
+      assert.deepEqual(recogniseValue(value), extractIndicators(value)[0]);
+    }), { numRuns: 2000 });
   });
 });

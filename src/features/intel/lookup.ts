@@ -3,7 +3,7 @@
 import type { AppContext } from '../../app.ts';
 import type { Tx } from '../../store/db.ts';
 import { Invalid, NotFound } from '../../domain/errors.ts';
-import { extractIndicators } from '../../domain/indicators/detect.ts';
+import { recogniseValue } from '../../domain/indicators/detect.ts';
 import { correlationKey } from '../../domain/indicators/normalise.ts';
 import { indicatorTypeInfo } from '../../domain/indicators/types.ts';
 import { nowIso } from '../../store/time.ts';
@@ -50,7 +50,7 @@ export interface LookupResult {
 }
 
 function keyOf(value: string): { type: string; key: string } | undefined {
-  const [found] = extractIndicators(value);
+  const found = recogniseValue(value);
   if (!found || !indicatorTypeInfo(found.type).correlates) return undefined;
   const key = correlationKey(found.type, found.normalised);
   return key ? { type: found.type, key } : undefined;

@@ -1,5 +1,5 @@
 // Every query of shared intelligence. Reads filter with the handling-rule predicates of policy/intel.ts.
-import { sql, type Insertable } from 'kysely';
+import { CompiledQuery, sql, type Insertable } from 'kysely';
 import type { Engine, Tx } from '../../store/db.ts';
 import type { EventTable, IndicatorTable, IntelObjectTable } from '../../store/schema.ts';
 import type { Viewer } from '../../policy/viewer.ts';
@@ -181,9 +181,28 @@ const INTEGER_COLUMNS: ReadonlySet<string> = new Set(['to_ids', 'deleted']);
 // parameters however many rows, and unnest turns them back into rows.
 const PG_BATCH = 5000;
 
+const SQLITE_ROWS_PER_INSERT = 100;
+const sqliteInsertTexts = new Map<number, string>();
+function sqliteInsertText(rows: number): string {
+  let text = sqliteInsertTexts.get(rows);
+  if (!text) {
+    const row = `(${INDICATOR_COLUMNS.map(() => '?').join(',')})`;
+    text = `insert into indicator (${INDICATOR_COLUMNS.join(',')}) values ${Array.from({ length: rows }, () => row).join(',')}`;
+    sqliteInsertTexts.set(rows, text);
+  }
+  return text;
+}
+
 async function insertIndicatorRows(tx: Tx, engine: Engine, rows: IndicatorTable[]): Promise<void> {
   if (engine === 'sqlite') {
-    for (let i = 0; i < rows.length; i += BATCH) await tx.insertInto('indicator').values(rows.slice(i, i + BATCH)).execute();
+    // Built once per batch size and bound positionally: the query builder would rebuild the text
+    // and walk every value for each batch.
+    for (let i = 0; i < rows.length; i += SQLITE_ROWS_PER_INSERT) {
+      const batch = rows.slice(i, i + SQLITE_ROWS_PER_INSERT);
+      const params: unknown[] = [];
+      for (const row of batch) for (const column of INDICATOR_COLUMNS) params.push(row[column]);
+      await tx.executeQuery(CompiledQuery.raw(sqliteInsertText(batch.length), params));
+    }
     return;
   }
   for (let i = 0; i < rows.length; i += PG_BATCH) {
