@@ -93,7 +93,7 @@ for (const engine of await testEngines()) {
     test('migrate applies the migrations to an empty store, then reports it up to date', async () => {
       const first = await sanad(config, 'migrate');
       assertExit(first, 0);
-      assert.equal(first.stdout, 'applied: 0001_identity, 0002_intel\n');
+      assert.equal(first.stdout, 'applied: 0001_identity, 0002_intel, 0003_incidents\n');
       const second = await sanad(config, 'migrate');
       assertExit(second, 0);
       assert.equal(second.stdout, 'the database is up to date\n');

@@ -3,10 +3,12 @@ import { Migrator, type Migration, type MigrationProvider, type MigrationResultS
 import type { Db } from './db.ts';
 import * as identity from './migrations/0001_identity.ts';
 import * as intel from './migrations/0002_intel.ts';
+import * as incidents from './migrations/0003_incidents.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_identity': identity,
   '0002_intel': intel,
+  '0003_incidents': incidents,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -218,6 +218,169 @@ export interface WarninglistTable {
   loaded_at: string;
 }
 
+export interface IncidentCounterTable {
+  prefix: string;
+  year: number;
+  last: number;
+}
+
+export interface IncidentTable {
+  id: string;
+  reference: string;
+  title: string;
+  description: string;
+  classification: string;
+  rsit_type: string | null;
+  severity: string;
+  tlp: string;
+  pap: string;
+  status: string;
+  owner_org_id: string;
+  assignee_user_id: string | null;
+  reporter_kind: string; // 'team' | 'outside' | 'public'
+  reporter_org_id: string | null;
+  reporter_name: string;
+  reporter_email: string | null;
+  affected_systems: number | null;
+  affected_people: number | null;
+  loss_amount: string | null; // decimal text
+  loss_currency: string | null;
+  country: string | null;
+  opened_at: string;
+  acknowledged_at: string | null;
+  first_response_at: string | null;
+  resolved_at: string | null;
+  closed_at: string | null;
+  escalated_at: string | null;
+  tracking_hash: string | null;
+  search_text: string;
+  created_at: string;
+  modified: string;
+}
+
+export interface IncidentObservableTable {
+  id: string;
+  incident_id: string;
+  type: string;
+  value: string;
+  normalised: string;
+  correlation_key: string | null;
+  ip_start: string | null;
+  ip_end: string | null;
+  comment: string;
+  routing: string; // JSON: RoutingDecision
+  decided_by: string | null;
+  created_at: string;
+}
+
+export interface IncidentEventTable {
+  incident_id: string;
+  event_id: string;
+  created_at: string;
+}
+
+export interface IncidentEntryTable {
+  id: string;
+  incident_id: string;
+  kind: string;
+  org_id: string | null;
+  author_user_id: string | null;
+  author_label: string;
+  body: string;
+  details: string; // JSON
+  internal: number;
+  created_at: string;
+}
+
+export interface IncidentAttachmentTable {
+  id: string;
+  incident_id: string;
+  filename: string;
+  media_type: string;
+  size: number;
+  sha256: string;
+  content: Buffer;
+  org_id: string | null;
+  uploaded_by: string;
+  created_at: string;
+}
+
+export interface CoordinationRequestTable {
+  id: string;
+  incident_id: string;
+  org_id: string;
+  status: string;
+  action: string;
+  message: string;
+  reason: string | null;
+  note: string;
+  requested_by: string;
+  created_at: string;
+  modified: string;
+  responded_at: string | null;
+  completed_at: string | null;
+}
+
+export interface IncidentTaskTable {
+  id: string;
+  incident_id: string;
+  org_id: string;
+  title: string;
+  assignee_user_id: string | null;
+  due_at: string | null;
+  status: string;
+  created_at: string;
+  modified: string;
+  done_at: string | null;
+}
+
+export interface RirRegistrationTable {
+  kind: string;
+  low: string;
+  high: string;
+  country: string;
+  registry: string;
+}
+
+export interface NotificationTable {
+  id: string;
+  channel: string; // 'email' | 'webhook'
+  topic: string;
+  org_id: string | null;
+  user_id: string | null;
+  webhook_id: string | null;
+  incident_id: string | null;
+  target: string;
+  subject: string;
+  body: string;
+  status: string; // 'pending' | 'sent' | 'failed'
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  encrypted: number;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface WebhookTable {
+  id: string;
+  org_id: string;
+  direction: string; // 'out' | 'in'
+  url: string | null;
+  secret: string;
+  topics: string; // JSON array
+  enabled: number;
+  created_at: string;
+}
+
+export interface NotificationPreferenceTable {
+  owner_kind: string; // 'user' | 'team'
+  owner_id: string;
+  topic: string;
+  channel: string;
+  enabled: number;
+}
+
 export interface Database {
   node_setting: NodeSettingTable;
   organisation: OrganisationTable;
@@ -238,5 +401,17 @@ export interface Database {
   indicator_tag: IndicatorTagTable;
   sighting: SightingTable;
   warninglist: WarninglistTable;
+  incident_counter: IncidentCounterTable;
+  incident: IncidentTable;
+  incident_observable: IncidentObservableTable;
+  incident_event: IncidentEventTable;
+  incident_entry: IncidentEntryTable;
+  incident_attachment: IncidentAttachmentTable;
+  coordination_request: CoordinationRequestTable;
+  incident_task: IncidentTaskTable;
+  rir_registration: RirRegistrationTable;
+  notification: NotificationTable;
+  webhook: WebhookTable;
+  notification_preference: NotificationPreferenceTable;
 }
 

@@ -38,7 +38,7 @@ for (const engine of await testEngines()) {
 
     test('migrations apply to an empty store once; a second run applies nothing', async () => {
       assert.equal(store.engine, engine);
-      assert.deepEqual(await migrateToLatest(store.db, schema()), ['0001_identity', '0002_intel']);
+      assert.deepEqual(await migrateToLatest(store.db, schema()), ['0001_identity', '0002_intel', '0003_incidents']);
       assert.deepEqual(await migrateToLatest(store.db, schema()), []);
       const tables = (await store.db.introspection.getTables()).map((t) => t.name);
       for (const table of ['node_setting', 'organisation', 'constituency_entry', 'app_user', 'recovery_code', 'session', 'api_key', 'audit_log']) {
