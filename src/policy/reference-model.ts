@@ -126,3 +126,35 @@ export function modelIndicatorVisible(viewer: Viewer, world: ModelWorld, event: 
     tlp: indicator.tlp ?? event.tlp,
   });
 }
+
+// ---- incidents -------------------------------------------------------------------------------
+
+export interface ModelIncident {
+  id: string;
+  ownerOrgId: string;
+  reporterOrgId: string | null;
+  /** Teams with a coordination request, whatever its state. */
+  coordinatingOrgIds: string[];
+}
+export interface ModelIncidentEntry {
+  id: string;
+  incidentId: string;
+  orgId: string | null;
+  internal: boolean;
+}
+
+export function modelIncidentVisible(viewer: Viewer, incident: ModelIncident): boolean {
+  if (viewer.kind === 'system') return true;
+  if (viewer.kind !== 'user') return false;
+  return incident.ownerOrgId === viewer.orgId || incident.reporterOrgId === viewer.orgId || incident.coordinatingOrgIds.includes(viewer.orgId);
+}
+
+export function modelIncidentEntryVisible(viewer: Viewer, incident: ModelIncident, entry: ModelIncidentEntry): boolean {
+  if (!modelIncidentVisible(viewer, incident)) return false;
+  if (viewer.kind === 'system') return true;
+  return !entry.internal || (viewer.kind === 'user' && entry.orgId === viewer.orgId);
+}
+
+export function modelIncidentCounted(viewer: Viewer, incident: ModelIncident): boolean {
+  return isOperator(viewer) || modelIncidentVisible(viewer, incident);
+}

@@ -1,0 +1,73 @@
+// Who may see and work on incidents. An incident is never shared with the community at large: its
+// audience is the teams it names — the owner, the member team that reported it, and every team asked
+// to coordinate — whatever its TLP (even TLP:RED goes to named recipients). Within that audience an
+// entry marked internal stays with the team that wrote it. The consortium's operators see counts
+// across every team for statistics, never the content of another team's incident.
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { Database } from '../store/schema.ts';
+import type { Viewer } from './viewer.ts';
+
+const WRITERS = ['analyst', 'org-admin', 'secretariat', 'admin'];
+const isWriter = (viewer: Viewer) => viewer.kind === 'user' && WRITERS.includes(viewer.role);
+
+/** Incidents the viewer may read. */
+export function incidentsVisibleTo(viewer: Viewer) {
+  return (eb: ExpressionBuilder<Database, 'incident'>): Expression<SqlBool> => {
+    if (viewer.kind === 'system') return eb.lit(true);
+    if (viewer.kind !== 'user') return eb.lit(false);
+    return eb.or([
+      eb('incident.owner_org_id', '=', viewer.orgId),
+      eb('incident.reporter_org_id', '=', viewer.orgId),
+      eb.exists(
+        eb
+          .selectFrom('coordination_request')
+          .select(sql.lit(1).as('one'))
+          .whereRef('coordination_request.incident_id', '=', 'incident.id')
+          .where('coordination_request.org_id', '=', viewer.orgId),
+      ),
+    ]);
+  };
+}
+
+/** Timeline entries of a visible incident the viewer may read: internal ones only by their team. */
+export function entriesVisibleTo(viewer: Viewer) {
+  return (eb: ExpressionBuilder<Database, 'incident_entry'>): Expression<SqlBool> => {
+    if (viewer.kind === 'system') return eb.lit(true);
+    if (viewer.kind !== 'user') return eb.lit(false);
+    return eb.or([eb('incident_entry.internal', '=', 0), eb('incident_entry.org_id', '=', viewer.orgId)]);
+  };
+}
+
+/** The incidents counted in the viewer's statistics: every incident of the node for its operators
+ *  (counts only), else the ones the viewer may read. */
+export function incidentsCountedFor(viewer: Viewer) {
+  return (eb: ExpressionBuilder<Database, 'incident'>): Expression<SqlBool> => {
+    if (viewer.kind === 'user' && (viewer.role === 'secretariat' || viewer.role === 'admin')) return eb.lit(true);
+    return incidentsVisibleTo(viewer)(eb);
+  };
+}
+
+/** Analysts and above open incidents, always for their own team. */
+export function mayCreateIncident(viewer: Viewer): boolean {
+  return viewer.kind === 'system' || isWriter(viewer);
+}
+
+/** The owner team's analysts run the incident: edit, move its status, ask teams, assign, add tasks. */
+export function mayManageIncident(viewer: Viewer, incident: { owner_org_id: string }): boolean {
+  return viewer.kind === 'system' || (isWriter(viewer) && viewer.kind === 'user' && viewer.orgId === incident.owner_org_id);
+}
+
+/** Every team in the incident's audience may comment, add observables and attach files. */
+export function mayContributeToIncident(viewer: Viewer): boolean {
+  return viewer.kind === 'system' || isWriter(viewer);
+}
+
+/** A coordination request is answered by the team it was sent to. */
+export function mayAnswerCoordination(viewer: Viewer, request: { org_id: string }): boolean {
+  return viewer.kind === 'system' || (isWriter(viewer) && viewer.kind === 'user' && viewer.orgId === request.org_id);
+}
+
+/** Loading registry data changes every team's routing: the node's operators do it. */
+export function mayManageRouting(viewer: Viewer): boolean {
+  return viewer.kind === 'system' || (viewer.kind === 'user' && (viewer.role === 'admin' || viewer.role === 'secretariat'));
+}
