@@ -9,12 +9,8 @@ import { listWarninglists, loadWarninglist } from '../features/warninglists/serv
 import { systemViewer } from '../policy/viewer.ts';
 import { Invalid } from '../domain/errors.ts';
 import { operator, printTable, withApp } from './context.ts';
+import { progressLine } from './progress.ts';
 
-/** One line on stderr, rewritten in place on a terminal, so stdout stays clean for data. */
-function progressLine(text: string): void {
-  if (process.stderr.isTTY) process.stderr.write(`\r${text}\x1b[K`);
-  else process.stderr.write(`${text}\n`);
-}
 
 export function registerIntelCommands(program: Command): void {
   program

@@ -7,6 +7,7 @@ import { registerDirectoryCommands } from './directory.ts';
 import { registerAuditCommands } from './audit.ts';
 import { registerBench } from './bench.ts';
 import { registerIntelCommands } from './intel.ts';
+import { registerRoutingCommands } from './routing.ts';
 import { reportError } from './context.ts';
 
 const program = new Command('sanad')
@@ -21,6 +22,7 @@ registerNodeCommands(program);
 registerDirectoryCommands(program);
 registerAuditCommands(program);
 registerIntelCommands(program);
+registerRoutingCommands(program);
 registerBench(program);
 
 program.parseAsync(process.argv).catch(reportError);

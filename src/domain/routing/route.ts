@@ -13,14 +13,8 @@ import type { RirTable } from './rir-stats.ts';
 import { compareText, lastAtOrBefore } from './sorted.ts';
 
 /** Most authoritative first. */
-export type RoutingSource =
-  | 'constituency-ip'
-  | 'constituency-asn'
-  | 'constituency-domain'
-  | 'rir-ip'
-  | 'rir-asn'
-  | 'cctld'
-  | 'country';
+export const ROUTING_SOURCES = ['constituency-ip', 'constituency-asn', 'constituency-domain', 'rir-ip', 'rir-asn', 'cctld', 'country'] as const;
+export type RoutingSource = (typeof ROUTING_SOURCES)[number];
 
 export interface MemberConstituency {
   orgId: string;
