@@ -27,6 +27,8 @@ import sharingGroupRoutes from './features/sharing-groups/routes.ts';
 import intelRoutes from './features/intel/routes.ts';
 import bulkIntelRoutes from './features/intel/bulk-routes.ts';
 import warninglistRoutes from './features/warninglists/routes.ts';
+import routingRoutes from './features/routing/routes.ts';
+import incidentRoutes from './features/incidents/routes.ts';
 
 export interface ServerOptions {
   /** pino logger settings; false silences logs (tests). */
@@ -108,6 +110,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       await api.register(intelRoutes, { ctx });
       await api.register(bulkIntelRoutes, { ctx });
       await api.register(warninglistRoutes, { ctx });
+      await api.register(routingRoutes, { ctx });
+      await api.register(incidentRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -74,6 +74,17 @@ async function newWarninglist(world: World): Promise<string> {
   return (await loadWarninglist(world.app.ctx, system, warninglist())).id!;
 }
 
+/** An incident of `writer`'s team; with `askTeam`, that team is asked to assist. */
+async function newIncident(world: World, writer: Session, askTeam?: string): Promise<{ id: string; requestId?: string }> {
+  const created = await world.app.request({ method: 'POST', url: '/api/v1/incidents', session: writer, payload: { title: `Matrix incident ${unique()}`, classification: 'intrusions', severity: 'medium', tlp: 'AMBER' } });
+  if (created.statusCode !== 201) throw new Error(`fixture incident: ${created.statusCode} ${created.body}`);
+  const id = (created.json() as { id: string }).id;
+  if (!askTeam) return { id };
+  const asked = await world.app.request({ method: 'POST', url: `/api/v1/incidents/${id}/coordination`, session: writer, payload: { orgIds: [askTeam] } });
+  if (asked.statusCode !== 200) throw new Error(`fixture coordination: ${asked.statusCode} ${asked.body}`);
+  return { id, requestId: (asked.json() as { coordination: { id: string }[] }).coordination[0]!.id };
+}
+
 const get = (url: string) => (world: World, session: Session | undefined) => world.app.request({ method: 'GET', url, session });
 
 const ROWS: Row[] = [
@@ -258,6 +269,51 @@ const ROWS: Row[] = [
     expected: expect(200, 200, 403, 403, 403, 401),
     send: async (w, s) => w.app.request({ method: 'PATCH', url: `/api/v1/warninglists/${await newWarninglist(w)}`, session: s, payload: { enabled: false } }),
   },
+  {
+    route: 'GET /api/v1/incidents',
+    expected: expect(200, 200, 200, 200, 200, 401),
+    send: get('/api/v1/incidents'),
+  },
+  {
+    route: 'POST /api/v1/incidents',
+    expected: expect(201, 201, 201, 201, 403, 401),
+    send: (w, s) => w.app.request({ method: 'POST', url: '/api/v1/incidents', session: s, payload: { title: 'Matrix', classification: 'other', severity: 'low', tlp: 'GREEN' } }),
+  },
+  {
+    route: 'GET /api/v1/incidents/:own-team',
+    expected: expect(200, 200, 200, 200, 200, 401),
+    send: async (w, s) => w.app.request({ method: 'GET', url: `/api/v1/incidents/${(await newIncident(w, w.writerA)).id}`, session: s }),
+  },
+  {
+    route: 'GET /api/v1/incidents/:other-team (not asked)',
+    expected: expect(404, 404, 404, 404, 404, 401),
+    send: async (w, s) => w.app.request({ method: 'GET', url: `/api/v1/incidents/${(await newIncident(w, w.writerB)).id}`, session: s }),
+  },
+  {
+    route: 'POST /api/v1/incidents/:own-team/status',
+    expected: expect(200, 200, 200, 200, 403, 401),
+    send: async (w, s) => w.app.request({ method: 'POST', url: `/api/v1/incidents/${(await newIncident(w, w.writerA)).id}/status`, session: s, payload: { status: 'triaged' } }),
+  },
+  {
+    route: 'POST /api/v1/incidents/:other-team (asked)/status',
+    expected: expect(403, 403, 403, 403, 403, 401),
+    send: async (w, s) => w.app.request({ method: 'POST', url: `/api/v1/incidents/${(await newIncident(w, w.writerB, w.teamA)).id}/status`, session: s, payload: { status: 'triaged' } }),
+  },
+  {
+    route: 'POST /api/v1/incidents/:other-team (asked)/coordination/:own-request',
+    expected: expect(200, 200, 200, 200, 403, 401),
+    send: async (w, s) => {
+      const { id, requestId } = await newIncident(w, w.writerB, w.teamA);
+      return w.app.request({ method: 'POST', url: `/api/v1/incidents/${id}/coordination/${requestId}`, session: s, payload: { status: 'accepted' } });
+    },
+  },
+  {
+    route: 'POST /api/v1/incidents/:own-team/comments',
+    expected: expect(201, 201, 201, 201, 403, 401),
+    send: async (w, s) => w.app.request({ method: 'POST', url: `/api/v1/incidents/${(await newIncident(w, w.writerA)).id}/comments`, session: s, payload: { body: 'matrix' } }),
+  },
+  { route: 'GET /api/v1/incidents/statistics', expected: expect(200, 200, 200, 200, 200, 401), send: get('/api/v1/incidents/statistics') },
+  { route: 'GET /api/v1/routing?value=', expected: expect(200, 200, 200, 200, 200, 401), send: get('/api/v1/routing?value=192.0.2.1') },
 ];
 
 for (const engine of await testEngines()) {

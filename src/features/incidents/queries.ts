@@ -1,0 +1,276 @@
+import { sql, type Insertable, type Updateable } from 'kysely';
+import type { Tx } from '../../store/db.ts';
+import type {
+  CoordinationRequestTable,
+  IncidentAttachmentTable,
+  IncidentEntryTable,
+  IncidentObservableTable,
+  IncidentTable,
+  IncidentTaskTable,
+} from '../../store/schema.ts';
+import { entriesVisibleTo, incidentsCountedFor, incidentsVisibleTo } from '../../policy/incidents.ts';
+import { eventsVisibleTo } from '../../policy/intel.ts';
+import type { Viewer } from '../../policy/viewer.ts';
+
+const BATCH = 400;
+
+/** The next running number for a prefix and year, taken atomically. */
+export async function nextSequence(tx: Tx, prefix: string, year: number): Promise<number> {
+  const row = await tx
+    .insertInto('incident_counter')
+    .values({ prefix, year, last: 1 })
+    .onConflict((oc) => oc.columns(['prefix', 'year']).doUpdateSet((eb) => ({ last: eb('incident_counter.last', '+', 1) })))
+    .returning('last')
+    .executeTakeFirstOrThrow();
+  return Number(row.last);
+}
+
+export async function insertIncident(tx: Tx, row: Insertable<IncidentTable>): Promise<void> {
+  await tx.insertInto('incident').values(row).execute();
+}
+
+export async function updateIncident(tx: Tx, id: string, changes: Updateable<IncidentTable>): Promise<void> {
+  await tx.updateTable('incident').set(changes).where('id', '=', id).execute();
+}
+
+function incidentsWithOwner(tx: Tx) {
+  return tx
+    .selectFrom('incident')
+    .innerJoin('organisation as owner', 'owner.id', 'incident.owner_org_id')
+    .leftJoin('app_user as assignee', 'assignee.id', 'incident.assignee_user_id')
+    .selectAll('incident')
+    .select(['owner.name as owner_name', 'owner.country as owner_country', 'owner.contacts as owner_contacts', 'assignee.name as assignee_name']);
+}
+export type IncidentRow = Awaited<ReturnType<typeof findVisibleIncident>> & {};
+
+export async function findVisibleIncident(tx: Tx, viewer: Viewer, id: string) {
+  return incidentsWithOwner(tx).where('incident.id', '=', id).where(incidentsVisibleTo(viewer)).executeTakeFirst();
+}
+
+export async function findIncidentByTrackingHash(tx: Tx, hash: string) {
+  return tx.selectFrom('incident').select(['id', 'reference', 'status', 'opened_at', 'modified']).where('tracking_hash', '=', hash).executeTakeFirst();
+}
+
+export interface IncidentFilter {
+  search?: string | undefined;
+  status?: string | undefined;
+  severity?: string | undefined;
+  classification?: string | undefined;
+  orgId?: string | undefined;
+  country?: string | undefined;
+  assigneeUserId?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  after?: { modified: string; id: string } | undefined;
+  limit: number;
+}
+
+export async function listVisibleIncidents(tx: Tx, viewer: Viewer, f: IncidentFilter) {
+  let query = incidentsWithOwner(tx).where(incidentsVisibleTo(viewer));
+  if (f.search) query = query.where('incident.search_text', 'like', `%${escapeLike(f.search.toLowerCase())}%`);
+  if (f.status) query = query.where('incident.status', '=', f.status);
+  if (f.severity) query = query.where('incident.severity', '=', f.severity);
+  if (f.classification) query = query.where('incident.classification', '=', f.classification);
+  if (f.orgId) query = query.where('incident.owner_org_id', '=', f.orgId);
+  if (f.country) query = query.where('incident.country', '=', f.country);
+  if (f.assigneeUserId) query = query.where('incident.assignee_user_id', '=', f.assigneeUserId);
+  if (f.from) query = query.where('incident.opened_at', '>=', f.from);
+  if (f.to) query = query.where('incident.opened_at', '<', f.to);
+  const after = f.after;
+  if (after) {
+    query = query.where((eb) => eb.or([eb('incident.modified', '<', after.modified), eb.and([eb('incident.modified', '=', after.modified), eb('incident.id', '<', after.id)])]));
+  }
+  return query.orderBy('incident.modified', 'desc').orderBy('incident.id', 'desc').limit(f.limit).execute();
+}
+
+// LIKE treats % and _ as wildcards; a search for "50%" means the text.
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+// ---- observables and events ------------------------------------------------------------------
+
+export async function insertObservables(tx: Tx, rows: IncidentObservableTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += BATCH) await tx.insertInto('incident_observable').values(rows.slice(i, i + BATCH)).execute();
+}
+
+export async function observablesOf(tx: Tx, incidentId: string) {
+  return tx.selectFrom('incident_observable').selectAll().where('incident_id', '=', incidentId).orderBy('created_at').orderBy('id').execute();
+}
+
+export async function observableValues(tx: Tx, incidentId: string): Promise<string[]> {
+  return (await tx.selectFrom('incident_observable').select('normalised').where('incident_id', '=', incidentId).execute()).map((r) => r.normalised);
+}
+
+export async function observableCounts(tx: Tx, incidentIds: string[]): Promise<Map<string, number>> {
+  if (incidentIds.length === 0) return new Map();
+  const rows = await tx
+    .selectFrom('incident_observable')
+    .select(['incident_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('incident_id', 'in', incidentIds)
+    .groupBy('incident_id')
+    .execute();
+  return new Map(rows.map((r) => [r.incident_id, Number(r.n)]));
+}
+
+export async function linkEvents(tx: Tx, incidentId: string, eventIds: string[], now: string): Promise<void> {
+  if (eventIds.length === 0) return;
+  await tx
+    .insertInto('incident_event')
+    .values(eventIds.map((event_id) => ({ incident_id: incidentId, event_id, created_at: now })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+export async function unlinkEvent(tx: Tx, incidentId: string, eventId: string): Promise<number> {
+  const result = await tx.deleteFrom('incident_event').where('incident_id', '=', incidentId).where('event_id', '=', eventId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Linked events, only those the viewer may see. */
+export async function linkedEventsVisibleTo(tx: Tx, viewer: Viewer, incidentId: string) {
+  return tx
+    .selectFrom('incident_event')
+    .innerJoin('event', 'event.id', 'incident_event.event_id')
+    .select(['event.id', 'event.info'])
+    .where('incident_event.incident_id', '=', incidentId)
+    .where(eventsVisibleTo(viewer))
+    .orderBy('incident_event.created_at')
+    .execute();
+}
+
+export async function visibleEventIds(tx: Tx, viewer: Viewer, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await tx.selectFrom('event').select('event.id').where('event.id', 'in', ids).where(eventsVisibleTo(viewer)).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+// ---- timeline and attachments ----------------------------------------------------------------
+
+export async function insertEntry(tx: Tx, row: IncidentEntryTable): Promise<void> {
+  await tx.insertInto('incident_entry').values(row).execute();
+}
+
+export async function entriesVisibleOn(tx: Tx, viewer: Viewer, incidentId: string, limit: number, afterCreated?: { at: string; id: string }) {
+  let query = tx.selectFrom('incident_entry').selectAll().where('incident_id', '=', incidentId).where(entriesVisibleTo(viewer));
+  if (afterCreated) {
+    query = query.where((eb) => eb.or([eb('created_at', '>', afterCreated.at), eb.and([eb('created_at', '=', afterCreated.at), eb('id', '>', afterCreated.id)])]));
+  }
+  return query.orderBy('created_at').orderBy('id').limit(limit).execute();
+}
+
+export async function insertAttachment(tx: Tx, row: IncidentAttachmentTable): Promise<void> {
+  await tx.insertInto('incident_attachment').values(row).execute();
+}
+
+export async function attachmentsOf(tx: Tx, incidentId: string) {
+  return tx
+    .selectFrom('incident_attachment')
+    .select(['id', 'filename', 'media_type', 'size', 'sha256', 'uploaded_by', 'created_at'])
+    .where('incident_id', '=', incidentId)
+    .orderBy('created_at')
+    .execute();
+}
+
+export async function attachmentContent(tx: Tx, incidentId: string, id: string) {
+  return tx.selectFrom('incident_attachment').selectAll().where('incident_id', '=', incidentId).where('id', '=', id).executeTakeFirst();
+}
+
+// ---- coordination and tasks ------------------------------------------------------------------
+
+export async function insertCoordination(tx: Tx, row: CoordinationRequestTable): Promise<void> {
+  await tx.insertInto('coordination_request').values(row).execute();
+}
+
+export async function updateCoordination(tx: Tx, id: string, changes: Updateable<CoordinationRequestTable>): Promise<void> {
+  await tx.updateTable('coordination_request').set(changes).where('id', '=', id).execute();
+}
+
+export async function coordinationOf(tx: Tx, incidentIds: string[]) {
+  if (incidentIds.length === 0) return [];
+  return tx
+    .selectFrom('coordination_request')
+    .innerJoin('organisation', 'organisation.id', 'coordination_request.org_id')
+    .selectAll('coordination_request')
+    .select(['organisation.name as org_name', 'organisation.country as org_country', 'organisation.contacts as org_contacts', 'organisation.pgp_public_key as org_pgp_key'])
+    .where('coordination_request.incident_id', 'in', incidentIds)
+    .orderBy('coordination_request.created_at')
+    .execute();
+}
+
+export async function insertTask(tx: Tx, row: IncidentTaskTable): Promise<void> {
+  await tx.insertInto('incident_task').values(row).execute();
+}
+
+export async function updateTask(tx: Tx, id: string, changes: Updateable<IncidentTaskTable>): Promise<void> {
+  await tx.updateTable('incident_task').set(changes).where('id', '=', id).execute();
+}
+
+export async function tasksOf(tx: Tx, incidentIds: string[]) {
+  if (incidentIds.length === 0) return [];
+  return tx
+    .selectFrom('incident_task')
+    .leftJoin('app_user', 'app_user.id', 'incident_task.assignee_user_id')
+    .selectAll('incident_task')
+    .select('app_user.name as assignee_name')
+    .where('incident_task.incident_id', 'in', incidentIds)
+    .orderBy('incident_task.created_at')
+    .execute();
+}
+
+// ---- people and teams ------------------------------------------------------------------------
+
+export async function activeUserOfTeam(tx: Tx, userId: string, orgId: string) {
+  return tx.selectFrom('app_user').select(['id', 'name']).where('id', '=', userId).where('org_id', '=', orgId).where('disabled', '=', 0).executeTakeFirst();
+}
+
+export async function organisationsByIds(tx: Tx, ids: string[]) {
+  if (ids.length === 0) return [];
+  return tx.selectFrom('organisation').select(['id', 'name', 'country', 'status', 'contacts', 'pgp_public_key']).where('id', 'in', ids).execute();
+}
+
+// ---- statistics ------------------------------------------------------------------------------
+
+export type StatisticDimension = 'classification' | 'severity' | 'country' | 'team' | 'month';
+
+function counted(tx: Tx, viewer: Viewer, from: string, to: string) {
+  return tx.selectFrom('incident').where(incidentsCountedFor(viewer)).where('incident.opened_at', '>=', from).where('incident.opened_at', '<', to);
+}
+
+/** Incident counts grouped by one dimension (class and type together for classification). */
+export async function countsBy(tx: Tx, viewer: Viewer, from: string, to: string, dimension: StatisticDimension) {
+  const base = counted(tx, viewer, from, to);
+  const n = sql<number>`count(*)`.as('n');
+  const month = sql<string>`substr(incident.opened_at, 1, 7)`;
+  switch (dimension) {
+    case 'classification':
+      return (await base.select(['incident.classification as key', 'incident.rsit_type as sub', n]).groupBy(['incident.classification', 'incident.rsit_type']).execute()).map((r) => ({ key: r.key, sub: r.sub, n: Number(r.n) }));
+    case 'severity':
+      return (await base.select(['incident.severity as key', n]).groupBy('incident.severity').execute()).map((r) => ({ key: r.key, sub: null, n: Number(r.n) }));
+    case 'country':
+      return (await base.select(['incident.country as key', n]).groupBy('incident.country').execute()).map((r) => ({ key: r.key ?? '', sub: null, n: Number(r.n) }));
+    case 'team':
+      return (
+        await base
+          .innerJoin('organisation', 'organisation.id', 'incident.owner_org_id')
+          .select(['incident.owner_org_id as key', 'organisation.name as sub', n])
+          .groupBy(['incident.owner_org_id', 'organisation.name'])
+          .execute()
+      ).map((r) => ({ key: r.key, sub: r.sub, n: Number(r.n) }));
+    case 'month':
+      return (
+        await base
+          .select([month.as('key'), n])
+          .groupBy(month)
+          .execute()
+      ).map((r) => ({ key: r.key, sub: null, n: Number(r.n) }));
+  }
+}
+
+/** Open, acknowledge and resolve times of counted incidents that reached either milestone. */
+export async function milestoneTimes(tx: Tx, viewer: Viewer, from: string, to: string) {
+  return counted(tx, viewer, from, to)
+    .select(['incident.opened_at', 'incident.acknowledged_at', 'incident.resolved_at'])
+    .where((eb) => eb.or([eb('incident.acknowledged_at', 'is not', null), eb('incident.resolved_at', 'is not', null)]))
+    .execute();
+}
