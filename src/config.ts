@@ -25,12 +25,20 @@ export interface Config {
   maxFailedLogins: number;
   lockoutSeconds: number;
   loginRequestsPerMinute: number;
+  /** Public reports accepted per address and hour. */
+  reportRequestsPerHour: number;
   passwordHashing: PasswordHashingCost;
   logLevel: string;
   /** Let anyone, without an account, read published TLP:CLEAR intelligence. */
   anonymousClearAccess: boolean;
   /** Built web UI; served at / when present. */
   webDir: string;
+  /** Where notices are mailed: smtp://user:pass@host:port or smtps://…; none: mail waits, retried. */
+  smtpUrl: string | undefined;
+  /** The sender of notices (and the identity of the node's signing key). */
+  mailFrom: string;
+  /** Hosts webhooks may reach over plain http or on private addresses (the operator's allow-list). */
+  webhookAllowedHosts: string[];
 }
 
 // OWASP's argon2id recommendation (19 MiB, 2 passes, 1 lane).
@@ -53,10 +61,14 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     maxFailedLogins: 5,
     lockoutSeconds: 15 * 60,
     loginRequestsPerMinute: 30,
+    reportRequestsPerHour: 10,
     passwordHashing: DEFAULT_PASSWORD_HASHING,
     logLevel: env.LOG_LEVEL ?? 'info',
     anonymousClearAccess: env.SANAD_ANONYMOUS_CLEAR === 'true',
     webDir: path.join(repoRoot, 'web', 'dist'),
+    smtpUrl: env.SANAD_SMTP_URL || undefined,
+    mailFrom: env.SANAD_MAIL_FROM ?? 'sanad@localhost',
+    webhookAllowedHosts: (env.SANAD_WEBHOOK_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
     ...stripUndefined(overrides),
   };
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {

@@ -29,6 +29,8 @@ import bulkIntelRoutes from './features/intel/bulk-routes.ts';
 import warninglistRoutes from './features/warninglists/routes.ts';
 import routingRoutes from './features/routing/routes.ts';
 import incidentRoutes from './features/incidents/routes.ts';
+import notificationRoutes from './features/notifications/routes.ts';
+import reportRoutes from './features/reports/routes.ts';
 
 export interface ServerOptions {
   /** pino logger settings; false silences logs (tests). */
@@ -112,6 +114,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       await api.register(warninglistRoutes, { ctx });
       await api.register(routingRoutes, { ctx });
       await api.register(incidentRoutes, { ctx });
+      await api.register(notificationRoutes, { ctx });
+      await api.register(reportRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -314,6 +314,17 @@ const ROWS: Row[] = [
   },
   { route: 'GET /api/v1/incidents/statistics', expected: expect(200, 200, 200, 200, 200, 401), send: get('/api/v1/incidents/statistics') },
   { route: 'GET /api/v1/routing?value=', expected: expect(200, 200, 200, 200, 200, 401), send: get('/api/v1/routing?value=192.0.2.1') },
+  {
+    route: 'POST /api/v1/webhooks',
+    expected: expect(201, 403, 201, 403, 403, 401),
+    send: (w, s) => w.app.request({ method: 'POST', url: '/api/v1/webhooks', session: s, payload: { direction: 'in' } }),
+  },
+  { route: 'GET /api/v1/notifications/preferences?scope=user', expected: expect(200, 200, 200, 200, 200, 401), send: get('/api/v1/notifications/preferences?scope=user') },
+  {
+    route: 'POST /api/v1/reports (public form)',
+    expected: expect(201, 201, 201, 201, 201, 201),
+    send: (w, s) => w.app.request({ method: 'POST', url: '/api/v1/reports', session: s, payload: { name: 'Reporter', email: 'reporter@example.org', title: 'Defaced website' } }),
+  },
 ];
 
 for (const engine of await testEngines()) {

@@ -3,6 +3,7 @@ import { closeApp, openApp } from '../app.ts';
 import { buildServer } from '../server.ts';
 import { initNode, readNodeInfo } from '../features/node/service.ts';
 import { configFrom } from './context.ts';
+import { startBackgroundJobs } from '../background.ts';
 
 export function registerServe(program: Command): void {
   program
@@ -27,8 +28,10 @@ export function registerServe(program: Command): void {
         if (result.generatedPassword) console.log(`  one-time password:    ${result.generatedPassword}   (shown once: you choose your own at first login)`);
       }
       const app = await buildServer(ctx);
+      const stopJobs = startBackgroundJobs(ctx, app.log);
       const shutdown = async (signal: string) => {
         app.log.info({ signal }, 'shutting down');
+        await stopJobs();
         await app.close();
         await closeApp(ctx);
         process.exit(0);

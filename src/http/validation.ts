@@ -3,6 +3,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { Invalid } from '../domain/errors.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -40,4 +41,12 @@ export function describeSchemaError(error: Pick<ErrorObject, 'instancePath' | 'k
   for (const part of parts) field += /^\d+$/.test(part) ? `[${part}]` : field ? `.${part}` : part;
   const reason = error.keyword === 'additionalProperties' ? 'unknown field' : error.keyword === 'required' ? 'is required' : (error.message ?? 'is invalid');
   return { field, reason };
+}
+
+/** Ajv's first complaint as the Invalid error the edge turns into a 400/422 naming the field. */
+export function schemaInvalid(errors: ErrorObject[] | null | undefined, prefix = ''): Invalid {
+  const first = errors?.[0];
+  if (!first) return new Invalid(prefix || 'body', 'is invalid');
+  const { field, reason } = describeSchemaError(first, prefix);
+  return new Invalid(field || 'body', reason);
 }

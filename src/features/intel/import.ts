@@ -1,12 +1,11 @@
 // Bulk ingest of one event of any size: the JSON is parsed as it streams in, indicators are
 // validated and inserted in batches inside one transaction, so memory stays flat and a failure
 // anywhere leaves nothing behind.
-import type { ErrorObject } from 'ajv';
 import { Tokenizer, TokenParser, TokenType } from '@streamparser/json';
 import { Type } from 'typebox';
 import { sql } from 'kysely';
 import type { AppContext } from '../../app.ts';
-import { compileBodySchema, describeSchemaError } from '../../http/validation.ts';
+import { compileBodySchema, schemaInvalid } from '../../http/validation.ts';
 import type { Engine, Tx } from '../../store/db.ts';
 import { nowIso } from '../../store/time.ts';
 import { Invalid } from '../../domain/errors.ts';
@@ -31,14 +30,6 @@ type Header = Omit<CreateEventInput, 'indicators' | 'objects'>;
 const validateHeader = compileBodySchema<Header>(Type.Omit(CreateEventBody, ['indicators', 'objects']));
 const validateIndicator = compileBodySchema<IndicatorInput>(IndicatorInput);
 const validateObject = compileBodySchema<ObjectInput>(ObjectInput);
-
-/** Ajv's first complaint, as an Invalid naming the field under `prefix`. */
-function schemaError(prefix: string, errors: ErrorObject[] | null | undefined): Invalid {
-  const first = errors?.[0];
-  if (!first) return new Invalid(prefix || 'body', 'is invalid');
-  const { field, reason } = describeSchemaError(first, prefix);
-  return new Invalid(field || 'body', reason);
-}
 
 export interface ImportProgress {
   bytes: number;
@@ -87,7 +78,7 @@ class EventImport {
   async addIndicator(value: unknown): Promise<void> {
     const field = `indicators[${this.indicatorIndex}]`;
     this.indicatorIndex += 1;
-    if (!validateIndicator(value)) throw schemaError(field, validateIndicator.errors);
+    if (!validateIndicator(value)) throw schemaInvalid(validateIndicator.errors, field);
     this.pendingIndicators.push(value);
     if (this.pendingIndicators.length >= this.batchSize) await this.flush();
   }
@@ -95,7 +86,7 @@ class EventImport {
   async addObject(value: unknown): Promise<void> {
     const field = `objects[${this.objectIndex}]`;
     this.objectIndex += 1;
-    if (!validateObject(value)) throw schemaError(field, validateObject.errors);
+    if (!validateObject(value)) throw schemaInvalid(validateObject.errors, field);
     this.pendingObjects.push(value);
     if (this.pendingObjects.length >= this.batchSize / 10) await this.flush();
   }
@@ -104,7 +95,7 @@ class EventImport {
   private async ensureEvent(complete: boolean): Promise<boolean> {
     if (this.headerDone) return true;
     if (!complete && (this.header.info === undefined || this.header.tlp === undefined || this.header.distribution === undefined)) return false;
-    if (!validateHeader(this.header)) throw schemaError('', validateHeader.errors);
+    if (!validateHeader(this.header)) throw schemaInvalid(validateHeader.errors);
     const header = this.header as Header;
     const info = header.info.trim();
     if (!info) throw new Invalid('info', 'must not be blank');

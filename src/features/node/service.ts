@@ -25,6 +25,16 @@ export interface NodeInfo {
   version: string;
 }
 
+/** The organisation that runs this node: it takes reports that no member's routing claims. */
+export async function operatorOrganisationId(ctx: AppContext): Promise<string | undefined> {
+  const settings = await readNodeSettings(ctx.store.db);
+  const recorded = settings.get('operator_org_id');
+  if (recorded) return recorded;
+  // Nodes initialised before the setting existed: the team of the first administrator.
+  const admin = await ctx.store.db.selectFrom('app_user').select('org_id').where('role', '=', 'admin').orderBy('created_at').executeTakeFirst();
+  return admin?.org_id;
+}
+
 export async function readNodeInfo(ctx: AppContext): Promise<NodeInfo | undefined> {
   const settings = await readNodeSettings(ctx.store.db);
   const nodeId = settings.get('node_id');
@@ -92,6 +102,7 @@ export async function initNode(ctx: AppContext, input: InitInput): Promise<InitR
       );
       await createUser(ctx, actor, { orgId: org.id, email: adminEmail, name: input.adminName ?? 'Node administrator', role: 'admin', password }, { passwordChosenByOther: generatedPassword !== undefined }, tx);
       // Written last: a node counts as initialised only once everything else is in place.
+      await writeNodeSetting(tx, 'operator_org_id', org.id);
       await writeNodeSetting(tx, 'node_name', nodeName);
       await writeNodeSetting(tx, 'node_country', country ?? '');
       await writeNodeSetting(tx, 'node_public_key', publicKey);

@@ -43,8 +43,9 @@ export async function notifyTeams(tx: Tx, _ctx: AppContext, notice: TeamNotice):
   // Users hear of a topic only when they asked for it.
   for (const user of users) {
     if (choice('user', user.id) === 1) {
-      const team = teams.find((t) => t.id === user.org_id);
-      rows.push({ ...base, id: newId(), channel: 'email', org_id: user.org_id, user_id: user.id, webhook_id: null, target: user.email, body: notice.body, encrypted: team?.pgp_public_key ? 1 : 0 });
+      // A person's own mailbox gets a pointer only: the details stay behind the sign-in and the team's key.
+      const pointer = `${notice.subject}\n\nSign in to Sanad to read the details.\n`;
+      rows.push({ ...base, id: newId(), channel: 'email', org_id: user.org_id, user_id: user.id, webhook_id: null, target: user.email, body: pointer, encrypted: 0 });
     }
   }
   for (const hook of hooks) {
@@ -80,4 +81,12 @@ async function insertNotifications(
   }[],
 ): Promise<void> {
   for (let i = 0; i < rows.length; i += 200) await tx.insertInto('notification').values(rows.slice(i, i + 200)).execute();
+}
+
+/** Queues a signed notice to one address outside the directory (a public reporter). */
+export async function notifyAddress(tx: Tx, notice: { topic: Topic; incidentId: string | null; to: string; subject: string; body: string }): Promise<void> {
+  const now = nowIso();
+  await insertNotifications(tx, [
+    { id: newId(), channel: 'email', topic: notice.topic, org_id: null, user_id: null, webhook_id: null, incident_id: notice.incidentId, target: notice.to, subject: notice.subject, body: notice.body, status: 'pending', attempts: 0, next_attempt_at: now, last_error: null, encrypted: 0, created_at: now, sent_at: null },
+  ]);
 }

@@ -1,0 +1,48 @@
+// Work a running node does on its own: sending queued notices and escalating incidents whose SLA
+// runs out. Each job runs alone (never overlapping itself) and a failure is logged, never fatal.
+import type { AppContext } from './app.ts';
+import { deliverDue } from './features/notifications/delivery.ts';
+import { escalateDue } from './features/incidents/service.ts';
+
+interface Logger {
+  info(object: object, message: string): void;
+  error(object: object, message: string): void;
+}
+
+export function startBackgroundJobs(ctx: AppContext, log: Logger, intervals = { deliverySeconds: 5, escalationSeconds: 60 }): () => Promise<void> {
+  const timers: NodeJS.Timeout[] = [];
+  const running = new Set<Promise<unknown>>();
+  // A job answers what it did worth logging, or null.
+  const every = (seconds: number, name: string, job: () => Promise<object | null>) => {
+    let busy = false;
+    const tick = () => {
+      if (busy) return;
+      busy = true;
+      const run = job()
+        .then((result) => {
+          if (result) log.info({ job: name, result }, 'background job');
+        })
+        .catch((error: unknown) => log.error({ job: name, err: error }, 'background job failed'))
+        .finally(() => {
+          busy = false;
+          running.delete(run);
+        });
+      running.add(run);
+    };
+    const timer = setInterval(tick, seconds * 1000);
+    timer.unref();
+    timers.push(timer);
+  };
+  every(intervals.deliverySeconds, 'deliver notices', async () => {
+    const report = await deliverDue(ctx);
+    return report.sent + report.retrying + report.failed > 0 ? report : null;
+  });
+  every(intervals.escalationSeconds, 'escalate incidents', async () => {
+    const escalated = await escalateDue(ctx);
+    return escalated.length > 0 ? { escalated } : null;
+  });
+  return async () => {
+    for (const timer of timers) clearInterval(timer);
+    await Promise.allSettled([...running]);
+  };
+}
