@@ -8,6 +8,7 @@ import { registerAuditCommands } from './audit.ts';
 import { registerBench } from './bench.ts';
 import { registerIntelCommands } from './intel.ts';
 import { registerRoutingCommands } from './routing.ts';
+import { registerIncidentCommands } from './incidents.ts';
 import { reportError } from './context.ts';
 
 const program = new Command('sanad')
@@ -23,6 +24,7 @@ registerDirectoryCommands(program);
 registerAuditCommands(program);
 registerIntelCommands(program);
 registerRoutingCommands(program);
+registerIncidentCommands(program);
 registerBench(program);
 
 program.parseAsync(process.argv).catch(reportError);

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { extractIndicators, recogniseValue } from './detect.ts';
+import { extractIndicators, recogniseObservable, recogniseValue } from './detect.ts';
 
 const SHA256 = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
 
@@ -139,4 +139,10 @@ describe('recogniseValue', () => {
       assert.deepEqual(recogniseValue(value), extractIndicators(value)[0]);
     }), { numRuns: 2000 });
   });
+});
+
+test('observables also take AS numbers, which free text never yields', () => {
+  assert.deepEqual(recogniseObservable(' as64500 '), { type: 'AS', value: 'as64500', normalised: 'AS64500' });
+  assert.equal(extractIndicators('AS64500')[0], undefined);
+  assert.deepEqual(recogniseObservable('10.1.2.3'), recogniseValue('10.1.2.3'));
 });

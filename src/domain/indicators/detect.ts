@@ -185,3 +185,20 @@ export function recogniseValue(text: string): ExtractedIndicator | undefined {
   }
   return extractIndicators(text)[0];
 }
+
+const AS_NUMBER = /^AS\s?\d{1,10}$/i;
+
+/** What a value typed into an observable or routing field stands for: an AS number (`AS64500`),
+ *  which free text never yields, or whatever `recogniseValue` reads. */
+export function recogniseObservable(text: string): ExtractedIndicator | undefined {
+  const trimmed = text.trim();
+  if (AS_NUMBER.test(trimmed)) {
+    try {
+      const { value, normalised } = normaliseIndicator('AS', trimmed);
+      return { type: 'AS', value, normalised };
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+    }
+  }
+  return recogniseValue(trimmed);
+}

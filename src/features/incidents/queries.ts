@@ -47,6 +47,10 @@ export async function findVisibleIncident(tx: Tx, viewer: Viewer, id: string) {
   return incidentsWithOwner(tx).where('incident.id', '=', id).where(incidentsVisibleTo(viewer)).executeTakeFirst();
 }
 
+export async function findVisibleIncidentByReference(tx: Tx, viewer: Viewer, reference: string) {
+  return incidentsWithOwner(tx).where('incident.reference', '=', reference).where(incidentsVisibleTo(viewer)).executeTakeFirst();
+}
+
 export async function findIncidentByTrackingHash(tx: Tx, hash: string) {
   return tx.selectFrom('incident').select(['id', 'reference', 'status', 'opened_at', 'modified']).where('tracking_hash', '=', hash).executeTakeFirst();
 }

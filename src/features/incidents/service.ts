@@ -12,7 +12,7 @@ import { decodeCursor, pageOf, type Page } from '../../domain/cursor.ts';
 import { Conflict, Invalid, NotFound } from '../../domain/errors.ts';
 import { normaliseCountry } from '../../domain/country.ts';
 import { ipRange } from '../../domain/ip-range.ts';
-import { recogniseValue } from '../../domain/indicators/detect.ts';
+import { recogniseObservable } from '../../domain/indicators/detect.ts';
 import { correlationKey, normaliseIndicator } from '../../domain/indicators/normalise.ts';
 import { isIndicatorType, type IndicatorType } from '../../domain/indicators/types.ts';
 import type { OrganisationContacts } from '../../domain/organisation.ts';
@@ -157,6 +157,17 @@ export async function getIncident(ctx: AppContext, viewer: Viewer, id: string): 
   return assemble(ctx.store.db, viewer, await visibleIncident(ctx.store.db, viewer, id));
 }
 
+/** By id, or by reference as people type it (`my-2026-00042`). */
+export async function findIncident(ctx: AppContext, viewer: Viewer, ref: string): Promise<Incident> {
+  requireIdentified(viewer);
+  const trimmed = ref.trim();
+  const row = /^[0-9a-f-]{36}$/i.test(trimmed)
+    ? await q.findVisibleIncident(ctx.store.db, viewer, trimmed.toLowerCase())
+    : await q.findVisibleIncidentByReference(ctx.store.db, viewer, trimmed.toUpperCase());
+  if (!row) throw new NotFound(`incident ${trimmed}`);
+  return assemble(ctx.store.db, viewer, row);
+}
+
 export async function listIncidents(ctx: AppContext, viewer: Viewer, query: ListIncidentsQuery): Promise<Page<IncidentSummary>> {
   requireIdentified(viewer);
   const limit = query.limit ?? 50;
@@ -270,7 +281,7 @@ export async function prepareObservables(ctx: AppContext, inputs: ObservableInpu
       if (!isIndicatorType(input.type)) throw new Invalid(`${field}[${i}].type`, `unknown indicator type "${input.type}"`);
       type = input.type;
     } else {
-      const found = recogniseValue(input.value.trim());
+      const found = recogniseObservable(input.value);
       if (!found) throw new Invalid(`${field}[${i}].value`, 'not recognised as an indicator; give its type');
       type = found.type;
     }

@@ -169,3 +169,10 @@ export function describeNotification(row: Pick<NotificationTable, 'id' | 'channe
   };
 }
 
+
+/** The operator's view of the outbox, newest first. */
+export async function listOutbox(ctx: AppContext, options: { includeSent: boolean; limit?: number }) {
+  let query = ctx.store.db.selectFrom('notification').selectAll().orderBy('created_at', 'desc').limit(options.limit ?? 200);
+  if (!options.includeSent) query = query.where('status', '!=', 'sent');
+  return (await query.execute()).map(describeNotification);
+}

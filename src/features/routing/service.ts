@@ -5,7 +5,7 @@ import readline from 'node:readline';
 import { Readable } from 'node:stream';
 import type { AppContext } from '../../app.ts';
 import { Invalid } from '../../domain/errors.ts';
-import { recogniseValue } from '../../domain/indicators/detect.ts';
+import { recogniseObservable } from '../../domain/indicators/detect.ts';
 import { isIndicatorType, type IndicatorType } from '../../domain/indicators/types.ts';
 import { RirStatsAccumulator, RirTable } from '../../domain/routing/rir-stats.ts';
 import { compileRouting, type Router, type RoutingDecision, type RoutingSource } from '../../domain/routing/route.ts';
@@ -104,7 +104,7 @@ export async function routeValues(ctx: AppContext, viewer: Viewer, requests: Rou
       if (!isIndicatorType(request.type)) throw new Invalid(`${field}[${i}].type`, `unknown indicator type "${request.type}"`);
       type = request.type;
     } else {
-      type = recogniseValue(request.value.trim())?.type;
+      type = recogniseObservable(request.value)?.type;
     }
     if (type === undefined) {
       return { type: null, value: request.value, teams: [], decidedBy: null, countries: [], conflicts: false, reason: 'not recognised as an address, domain, URL, e-mail address or AS number' };
