@@ -374,6 +374,37 @@ test('web UI shell: login, organisations, users, second factor, API keys, intell
     await page.getByRole('heading', { name: EVENT.info, level: 1 }).waitFor();
   });
 
+  await step('anyone reports an incident at /report, without an account, and follows it with the tracking code', async () => {
+    const visitor = await browser!.newContext({ baseURL: node.url, viewport: { width: 1280, height: 900 } });
+    const form = await visitor.newPage();
+    form.on('pageerror', (err) => pageErrors.push(err.message));
+    try {
+      await form.goto('/report');
+      await form.getByRole('heading', { name: 'Report a cyber security incident', level: 1 }).waitFor();
+      await form.getByLabel('Your name', { exact: true }).fill('A citizen');
+      await form.getByLabel('Your e-mail address', { exact: true }).fill('citizen@example.org');
+      await form.getByLabel('What happened, in a few words', { exact: true }).fill('Fake bank page');
+      await form.getByLabel('What kind of incident is it?', { exact: true }).selectOption('fraud');
+      await form.getByLabel('Addresses involved', { exact: true }).fill('hxxp://999.1.1.1/login');
+      await form.getByRole('button', { name: 'Send report' }).click();
+      assert.match(await fieldError(form, 'Addresses involved'), /./, 'a bad address is named next to its field');
+      await form.getByLabel('Addresses involved', { exact: true }).fill(`hxxp://bank-login[.]example/verify\n${ORG.prefix.replace('0/24', '44')}`);
+      await form.getByRole('button', { name: 'Send report' }).click();
+      await form.getByRole('heading', { name: 'Thank you: your report was received' }).waitFor();
+      const receipt = await form.getByRole('status').first().innerText();
+      assert.match(receipt, /reference is [A-Z]{2,8}-\d{4}-\d{5}/);
+      assert.ok(receipt.includes(ORG.name), `routed to the team whose constituency holds the address: ${receipt}`);
+      await shot(form, 'public-report-received');
+      await form.getByRole('button', { name: 'Check status' }).click();
+      await form.getByText(/: new \(received/).waitFor();
+    } catch (err) {
+      await shot(form, 'failure-public-report');
+      throw err;
+    } finally {
+      await visitor.close();
+    }
+  });
+
   await step('no script errors in the page', async () => {
     assert.deepEqual(pageErrors, []);
   });

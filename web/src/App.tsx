@@ -16,6 +16,7 @@ import { NewEventPage } from './pages/NewEventPage.tsx';
 import { OrganisationFormPage } from './pages/OrganisationFormPage.tsx';
 import { OrganisationPage } from './pages/OrganisationPage.tsx';
 import { ChangePassword, ProfilePage } from './pages/ProfilePage.tsx';
+import { ReportPage } from './pages/ReportPage.tsx';
 import { canEditOrganisation, canManageOrganisations, canManageUsers, canWriteIntel } from './permissions.ts';
 import { Link, match, useRoute } from './router.tsx';
 
@@ -67,6 +68,14 @@ export function App() {
     );
   }, []);
 
+  // The public report form needs no account: served at /report whoever is (or is not) signed in.
+  if (window.location.pathname.replace(/\/+$/, '') === '/report' || path === '/report') {
+    return (
+      <AnonymousLayout node={node}>
+        <ReportPage />
+      </AnonymousLayout>
+    );
+  }
   if (status === 'loading') {
     return (
       <AnonymousLayout node={node}>

@@ -116,6 +116,30 @@ export interface UserPatch {
   disabled?: boolean;
 }
 
+export interface PublicReport {
+  name: string;
+  email: string;
+  title: string;
+  description?: string;
+  classification?: string;
+  observables?: { value: string }[];
+  website?: string;
+}
+
+export interface ReportReceipt {
+  reference: string;
+  trackingToken: string;
+  status: string;
+  routedTo: string[];
+}
+
+export interface ReportStatus {
+  reference: string;
+  status: string;
+  receivedAt: string;
+  updatedAt: string;
+}
+
 export interface NodeInfo {
   nodeId: string;
   name: string;
@@ -421,6 +445,10 @@ export const api = {
   eventCorrelations: (eventId: string) => request<EventCorrelations>('GET', `/events/${id(eventId)}/correlations`),
   lookup: (values: string[]) => request<{ results: LookupResult[] }>('POST', '/lookup', { values }),
   sharingGroups: () => request<{ items: SharingGroup[] }>('GET', '/sharing-groups'),
+
+  // The public report form (no account)
+  submitReport: (input: PublicReport) => request<ReportReceipt>('POST', '/reports', input),
+  reportStatus: (token: string) => request<ReportStatus>('GET', `/reports/status${query({ token })}`),
 
   // Public
   node: () => request<NodeInfo>('GET', '/node'),

@@ -116,6 +116,9 @@ export function LoginPage() {
           </button>
         </div>
       </form>
+      <p className="muted small">
+        No account? <a href="/report">Report an incident to the national teams</a>.
+      </p>
     </section>
   );
 }
