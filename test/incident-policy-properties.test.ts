@@ -55,7 +55,7 @@ async function load(ctx: AppContext, g: Generated) {
         id: incident.id, reference: `MY-2026-${String(i + 1).padStart(5, '0')}`, title: 't', description: '', classification: 'other', rsit_type: null, severity: 'low', tlp: 'AMBER', pap: 'AMBER', status: 'new',
         owner_org_id: incident.ownerOrgId, assignee_user_id: null, reporter_kind: incident.reporterOrgId ? 'team' : 'outside', reporter_org_id: incident.reporterOrgId, reporter_name: 'r', reporter_email: null,
         affected_systems: null, affected_people: null, loss_amount: null, loss_currency: null, country: null, opened_at: T, acknowledged_at: null, first_response_at: null, resolved_at: null, closed_at: null,
-        escalated_at: null, tracking_hash: null, search_text: '', created_at: T, modified: T,
+        escalated_at: null, tracking_hash: null, created_at: T, modified: T,
       })
       .execute();
     for (const orgId of incident.coordinatingOrgIds) {

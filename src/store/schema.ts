@@ -253,9 +253,13 @@ export interface IncidentTable {
   closed_at: string | null;
   escalated_at: string | null;
   tracking_hash: string | null;
-  search_text: string;
   created_at: string;
   modified: string;
+}
+
+export interface IncidentTermTable {
+  term: string;
+  incident_id: string;
 }
 
 export interface IncidentObservableTable {
@@ -403,6 +407,7 @@ export interface Database {
   warninglist: WarninglistTable;
   incident_counter: IncidentCounterTable;
   incident: IncidentTable;
+  incident_term: IncidentTermTable;
   incident_observable: IncidentObservableTable;
   incident_event: IncidentEventTable;
   incident_entry: IncidentEntryTable;

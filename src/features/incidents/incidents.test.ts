@@ -232,6 +232,21 @@ for (const engine of await testEngines()) {
       await problem(analystA, 'POST', `/incidents/${incident.id}/observables`, { observables: [{ type: 'md5', value: 'abc' }] }, 422, 'observables[0].value');
     });
 
+    test('search finds words of the reference, title, description and observables, and follows edits', async () => {
+      const incident = await open(analystA, { title: 'Credential stuffing against webmail', description: 'Seen from scanner-7.example.net', observables: [{ value: '203.0.113.77' }] });
+      const found = async (q: string) => ((await ok(analystA, 'GET', `/incidents?q=${encodeURIComponent(q)}`)).items as Json[]).map((i) => i.id);
+      assert.ok((await found('credential STUFF')).includes(incident.id));
+      assert.ok((await found('scanner-7')).includes(incident.id));
+      assert.ok((await found('203.0.113')).includes(incident.id));
+      assert.ok((await found(incident.reference.toLowerCase())).includes(incident.id));
+      assert.ok(!(await found('credential 198.51.100.1')).includes(incident.id));
+      await ok(analystA, 'PATCH', `/incidents/${incident.id}`, { title: 'Password spraying against webmail' });
+      assert.ok((await found('spraying')).includes(incident.id));
+      assert.ok(!(await found('stuffing')).includes(incident.id));
+      assert.ok((await found('203.0.113.77')).includes(incident.id), 'observables stay searchable after an edit');
+      assert.deepEqual(await (async () => ((await ok(analystB, 'GET', `/incidents?q=spraying`)).items as Json[]).length)(), 0, 'search never reaches past visibility');
+    });
+
     test('routing answers for a single value and in bulk, and the CLI data is visible', async () => {
       const one = await ok(analystA, 'GET', `/routing?value=${encodeURIComponent('192.0.2.99')}`);
       assert.equal(one.teams[0].orgId, team.B);

@@ -10,6 +10,7 @@ import type {
 } from '../../store/schema.ts';
 import { entriesVisibleTo, incidentsCountedFor, incidentsVisibleTo } from '../../policy/incidents.ts';
 import { eventsVisibleTo } from '../../policy/intel.ts';
+import { prefixBound } from '../../domain/search-terms.ts';
 import type { Viewer } from '../../policy/viewer.ts';
 
 const BATCH = 400;
@@ -56,7 +57,8 @@ export async function findIncidentByTrackingHash(tx: Tx, hash: string) {
 }
 
 export interface IncidentFilter {
-  search?: string | undefined;
+  /** Every word must start one of the incident's search terms. */
+  words?: string[] | undefined;
   status?: string | undefined;
   severity?: string | undefined;
   classification?: string | undefined;
@@ -71,7 +73,11 @@ export interface IncidentFilter {
 
 export async function listVisibleIncidents(tx: Tx, viewer: Viewer, f: IncidentFilter) {
   let query = incidentsWithOwner(tx).where(incidentsVisibleTo(viewer));
-  if (f.search) query = query.where('incident.search_text', 'like', `%${escapeLike(f.search.toLowerCase())}%`);
+  for (const word of f.words ?? []) {
+    query = query.where('incident.id', 'in', (eb) =>
+      eb.selectFrom('incident_term').select('incident_term.incident_id').where('incident_term.term', '>=', word).where('incident_term.term', '<', prefixBound(word)),
+    );
+  }
   if (f.status) query = query.where('incident.status', '=', f.status);
   if (f.severity) query = query.where('incident.severity', '=', f.severity);
   if (f.classification) query = query.where('incident.classification', '=', f.classification);
@@ -87,9 +93,20 @@ export async function listVisibleIncidents(tx: Tx, viewer: Viewer, f: IncidentFi
   return query.orderBy('incident.modified', 'desc').orderBy('incident.id', 'desc').limit(f.limit).execute();
 }
 
-// LIKE treats % and _ as wildcards; a search for "50%" means the text.
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** Adds search terms to an incident (those it has already are kept). */
+export async function addTerms(tx: Tx, incidentId: string, terms: string[]): Promise<void> {
+  for (let i = 0; i < terms.length; i += BATCH) {
+    await tx
+      .insertInto('incident_term')
+      .values(terms.slice(i, i + BATCH).map((term) => ({ term, incident_id: incidentId })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}
+
+export async function replaceTerms(tx: Tx, incidentId: string, terms: string[]): Promise<void> {
+  await tx.deleteFrom('incident_term').where('incident_id', '=', incidentId).execute();
+  await addTerms(tx, incidentId, terms);
 }
 
 // ---- observables and events ------------------------------------------------------------------
@@ -102,8 +119,9 @@ export async function observablesOf(tx: Tx, incidentId: string) {
   return tx.selectFrom('incident_observable').selectAll().where('incident_id', '=', incidentId).orderBy('created_at').orderBy('id').execute();
 }
 
+/** Every observable's value as written and normalised (what search terms are made of). */
 export async function observableValues(tx: Tx, incidentId: string): Promise<string[]> {
-  return (await tx.selectFrom('incident_observable').select('normalised').where('incident_id', '=', incidentId).execute()).map((r) => r.normalised);
+  return (await tx.selectFrom('incident_observable').select(['value', 'normalised']).where('incident_id', '=', incidentId).execute()).flatMap((r) => [r.value, r.normalised]);
 }
 
 export async function observableCounts(tx: Tx, incidentIds: string[]): Promise<Map<string, number>> {

@@ -12,6 +12,7 @@ import { decodeCursor, pageOf, type Page } from '../../domain/cursor.ts';
 import { Conflict, Invalid, NotFound } from '../../domain/errors.ts';
 import { normaliseCountry } from '../../domain/country.ts';
 import { ipRange } from '../../domain/ip-range.ts';
+import { queryWords, searchTerms } from '../../domain/search-terms.ts';
 import { recogniseObservable } from '../../domain/indicators/detect.ts';
 import { correlationKey, normaliseIndicator } from '../../domain/indicators/normalise.ts';
 import { isIndicatorType, type IndicatorType } from '../../domain/indicators/types.ts';
@@ -173,7 +174,7 @@ export async function listIncidents(ctx: AppContext, viewer: Viewer, query: List
   const limit = query.limit ?? 50;
   const after = decodeCursor(query.cursor, 2);
   const rows = await q.listVisibleIncidents(ctx.store.db, viewer, {
-    search: query.q?.trim() || undefined,
+    words: query.q ? queryWords(query.q) : undefined,
     status: query.status,
     severity: query.severity,
     classification: query.classification ? normaliseClassification({ classification: query.classification }, 'classification').classification : undefined,
@@ -260,9 +261,6 @@ function impactRow(impact: ImpactInput | undefined, field = 'impact') {
   return out;
 }
 
-function searchText(parts: (string | null | undefined)[]): string {
-  return parts.filter(Boolean).join('\n').toLowerCase().slice(0, 100_000);
-}
 
 export interface PreparedObservable {
   row: Omit<Parameters<typeof q.insertObservables>[1][number], 'incident_id'>;
@@ -399,11 +397,11 @@ export async function createIncident(ctx: AppContext, actor: Actor, input: Creat
       closed_at: null,
       escalated_at: null,
       tracking_hash: options.publicReport ? hashToken(options.publicReport.trackingToken) : null,
-      search_text: searchText([reference, title, input.description, ...observables.map((o) => o.row.normalised)]),
       created_at: now,
       modified: now,
     });
     await q.insertObservables(tx, observables.map((o) => ({ ...o.row, incident_id: id })));
+    await q.addTerms(tx, id, searchTerms(reference, title, input.description, ...observables.flatMap((o) => [o.row.value, o.row.normalised])));
     await q.linkEvents(tx, id, eventIds, now);
     await addEntry(tx, viewer, id, { kind: 'created', body: `${reference} opened`, details: { severity: input.severity, classification: rsit.tag, observables: observables.length } });
     await appendAudit(tx, ctx.store.engine, actor, { action: 'incident.create', objectType: 'incident', objectId: id, orgId: ownerOrgId, details: { reference, severity: input.severity, classification: rsit.tag } });
@@ -456,7 +454,7 @@ export async function updateIncident(ctx: AppContext, actor: Actor, id: string, 
       changes.assignee_user_id = input.assigneeUserId;
     }
     if (changes.title !== undefined || changes.description !== undefined) {
-      changes.search_text = searchText([row.reference, changes.title ?? row.title, changes.description ?? row.description, ...(await q.observableValues(tx, id))]);
+      await q.replaceTerms(tx, id, searchTerms(row.reference, changes.title ?? row.title, changes.description ?? row.description, ...(await q.observableValues(tx, id))));
     }
     changes.modified = nextVersion(row.modified);
     const fields = Object.keys(input);
@@ -565,8 +563,8 @@ export async function addObservables(ctx: AppContext, actor: Actor, id: string, 
   await ctx.store.db.transaction().execute(async (tx) => {
     const row = await forChange(tx, viewer, id, () => mayContributeToIncident(viewer), 'readers cannot add observables');
     await q.insertObservables(tx, prepared.map((o) => ({ ...o.row, incident_id: id })));
-    const values = await q.observableValues(tx, id);
-    await q.updateIncident(tx, id, { search_text: searchText([row.reference, row.title, row.description, ...values]), modified: nextVersion(row.modified) });
+    await q.addTerms(tx, id, searchTerms(...prepared.flatMap((o) => [o.row.value, o.row.normalised])));
+    await q.updateIncident(tx, id, { modified: nextVersion(row.modified) });
     await addEntry(tx, viewer, id, { kind: 'observables', body: `${prepared.length} observable(s) added`, details: { values: prepared.slice(0, 20).map((o) => o.row.value) } });
     await appendAudit(tx, ctx.store.engine, actor, { action: 'incident.observables_add', objectType: 'incident', objectId: id, orgId: row.owner_org_id, details: { count: prepared.length } });
   });

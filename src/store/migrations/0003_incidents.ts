@@ -48,8 +48,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('escalated_at', 'text')
     // SHA-256 of the secret a public reporter follows the report with.
     .addColumn('tracking_hash', 'text', (c) => c.unique())
-    // Lower-cased reference, title, description and observable values, for substring search.
-    .addColumn('search_text', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('modified', 'text', (c) => c.notNull())
     .execute();
@@ -57,6 +55,17 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('incident_modified').on('incident').columns(['modified', 'id']).execute();
   await db.schema.createIndex('incident_opened').on('incident').columns(['opened_at', 'classification']).execute();
   await db.schema.createIndex('incident_status').on('incident').columns(['status', 'modified']).execute();
+
+  // Search terms of each incident (domain/search-terms.ts): word-prefix search by index range scans.
+  // Byte order on both engines, so that a prefix range holds exactly the terms with that prefix.
+  const byteOrderText = db.getExecutor().adapter instanceof PostgresAdapter ? sql`text collate "C"` : sql`text`;
+  await db.schema
+    .createTable('incident_term')
+    .addColumn('term', byteOrderText, (c) => c.notNull())
+    .addColumn('incident_id', 'text', (c) => c.notNull().references('incident.id').onDelete('cascade'))
+    .addPrimaryKeyConstraint('incident_term_pk', ['term', 'incident_id'])
+    .execute();
+  await db.schema.createIndex('incident_term_incident').on('incident_term').column('incident_id').execute();
 
   await db.schema
     .createTable('incident_observable')
@@ -217,7 +226,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [
     'notification_preference', 'webhook', 'notification', 'rir_registration', 'incident_task', 'coordination_request',
-    'incident_attachment', 'incident_entry', 'incident_event', 'incident_observable', 'incident', 'incident_counter',
+    'incident_attachment', 'incident_entry', 'incident_event', 'incident_observable', 'incident_term', 'incident', 'incident_counter',
   ]) {
     await db.schema.dropTable(table).execute();
   }
