@@ -2,6 +2,7 @@
 // its ratio to a named baseline (higher ratio = better than the baseline, whatever the unit).
 import { httpThroughput } from './http-throughput.ts';
 import { intelBulk } from './intel-bulk.ts';
+import { incidentsBench } from './incidents.ts';
 
 export interface Figure {
   name: string;
@@ -15,7 +16,7 @@ export interface Benchmark {
   run(options: { durationSeconds: number; progress: (message: string) => void }): Promise<Figure[]>;
 }
 
-const BENCHMARKS: Benchmark[] = [httpThroughput, intelBulk];
+const BENCHMARKS: Benchmark[] = [httpThroughput, intelBulk, incidentsBench];
 
 export function ratio(figure: Figure): number {
   return figure.baseline.higherIsBetter ? figure.value / figure.baseline.value : figure.baseline.value / figure.value;

@@ -119,6 +119,21 @@ function offsetAt(instant: number, timeZone: string): number {
  * change gives the instant of the change; a reading that occurs twice gives its first occurrence.
  */
 function firstInstantReading(wall: number, timeZone: string): number {
+  // Deadlines of many incidents walk the same working days: each day's opening and closing
+  // instants are worked out once per zone (a pure function of the two).
+  const key = `${timeZone}|${wall}`;
+  const known = READINGS.get(key);
+  if (known !== undefined) return known;
+  if (READINGS.size >= MAX_READINGS) READINGS.clear();
+  const instant = computeFirstInstantReading(wall, timeZone);
+  READINGS.set(key, instant);
+  return instant;
+}
+
+const READINGS = new Map<string, number>();
+const MAX_READINGS = 100_000;
+
+function computeFirstInstantReading(wall: number, timeZone: string): number {
   // At most one offset change lies within a day of any reading, so the offsets in force a day
   // before and a day after are the only candidates.
   const withOffsetBefore = wall - offsetAt(wall - DAY_MS, timeZone);
