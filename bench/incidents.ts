@@ -14,6 +14,7 @@ import { rsitClasses } from '../src/domain/taxonomies/shipped.ts';
 import { searchTerms } from '../src/domain/search-terms.ts';
 import { initNode } from '../src/features/node/service.ts';
 import { listIncidents } from '../src/features/incidents/service.ts';
+import { adjustIncidentCounts } from '../src/features/incidents/queries.ts';
 import { incidentStatistics } from '../src/features/incidents/statistics.ts';
 import { loadRirStatistics, routeValues } from '../src/features/routing/service.ts';
 import { systemViewer, type UserViewer } from '../src/policy/viewer.ts';
@@ -58,7 +59,7 @@ async function insertAll<T>(db: Db, table: 'organisation' | 'incident' | 'incide
 }
 
 /** Teams with constituencies: team t holds 100.t.0.0/16, AS (64512+t) and the domain team-t.net. */
-async function createTeams(ctx: AppContext): Promise<{ id: string; country: string }[]> {
+export async function createTeams(ctx: AppContext): Promise<{ id: string; country: string }[]> {
   const now = new Date().toISOString();
   const teams = Array.from({ length: TEAMS }, (_, t) => ({ id: newId(), country: COUNTRIES[t % COUNTRIES.length]!, t }));
   await insertAll(
@@ -79,7 +80,7 @@ async function createTeams(ctx: AppContext): Promise<{ id: string; country: stri
 }
 
 /** Incidents over one year with their observables, search terms and coordination requests, as the service writes them. */
-async function createIncidents(ctx: AppContext, teams: { id: string; country: string }[], count: number, observablesEach: number, progress: (m: string) => void) {
+export async function createIncidents(ctx: AppContext, teams: { id: string; country: string }[], count: number, observablesEach: number, progress: (m: string) => void) {
   const classes = rsitClasses();
   const random = rng(42);
   const yearStart = Date.UTC(YEAR, 0, 1);
@@ -107,8 +108,9 @@ async function createIncidents(ctx: AppContext, teams: { id: string; country: st
         id, reference, title, description, classification: rsit.classification, rsit_type: rsit.types[0]?.type ?? null, severity: pick(random, SEVERITIES), tlp: 'AMBER', pap: 'AMBER', status,
         owner_org_id: owner.id, assignee_user_id: null, reporter_kind: 'team', reporter_org_id: owner.id, reporter_name: 'bench', reporter_email: null,
         affected_systems: null, affected_people: null, loss_amount: null, loss_currency: null, country: pick(random, COUNTRIES),
-        opened_at: iso(opened), acknowledged_at: acknowledged ? iso(acknowledged) : null, first_response_at: acknowledged ? iso(acknowledged) : null,
-        resolved_at: resolved ? iso(resolved) : null, closed_at: status === 'closed' || status === 'rejected' ? iso(resolved!) : null, escalated_at: null, tracking_hash: null,
+        opened_at: iso(opened), acknowledged_at: acknowledged ? iso(acknowledged) : null, seconds_to_acknowledge: acknowledged ? Math.round((acknowledged - opened) / 1000) : null,
+        first_response_at: acknowledged ? iso(acknowledged) : null,
+        resolved_at: resolved ? iso(resolved) : null, seconds_to_resolve: resolved ? Math.round((resolved - opened) / 1000) : null, closed_at: status === 'closed' || status === 'rejected' ? iso(resolved!) : null, escalated_at: null, tracking_hash: null,
         created_at: iso(opened), modified: iso(resolved ?? acknowledged ?? opened),
       });
       const values: string[] = [];
@@ -127,6 +129,7 @@ async function createIncidents(ctx: AppContext, teams: { id: string; country: st
     }
     await ctx.store.db.transaction().execute(async (tx) => {
       await insertAll(tx as unknown as Db, 'incident', incidents);
+      await adjustIncidentCounts(tx, incidents, +1);
       await insertAll(tx as unknown as Db, 'incident_observable', observables);
       await insertAll(tx as unknown as Db, 'incident_term', terms);
       await insertAll(tx as unknown as Db, 'coordination_request', requests);

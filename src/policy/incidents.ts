@@ -3,29 +3,26 @@
 // to coordinate — whatever its TLP (even TLP:RED goes to named recipients). Within that audience an
 // entry marked internal stays with the team that wrote it. The consortium's operators see counts
 // across every team for statistics, never the content of another team's incident.
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { Viewer } from './viewer.ts';
 
 const WRITERS = ['analyst', 'org-admin', 'secretariat', 'admin'];
 const isWriter = (viewer: Viewer) => viewer.kind === 'user' && WRITERS.includes(viewer.role);
 
-/** Incidents the viewer may read. */
+/** Incidents the viewer may read. For a user, one set of ids built from three indexed lookups
+ *  (owned, reported, asked), so lists and searches never test every incident row by row. */
 export function incidentsVisibleTo(viewer: Viewer) {
   return (eb: ExpressionBuilder<Database, 'incident'>): Expression<SqlBool> => {
     if (viewer.kind === 'system') return eb.lit(true);
     if (viewer.kind !== 'user') return eb.lit(false);
-    return eb.or([
-      eb('incident.owner_org_id', '=', viewer.orgId),
-      eb('incident.reporter_org_id', '=', viewer.orgId),
-      eb.exists(
-        eb
-          .selectFrom('coordination_request')
-          .select(sql.lit(1).as('one'))
-          .whereRef('coordination_request.incident_id', '=', 'incident.id')
-          .where('coordination_request.org_id', '=', viewer.orgId),
-      ),
-    ]);
+    const named = eb
+      .selectFrom('incident as owned')
+      .select('owned.id')
+      .where('owned.owner_org_id', '=', viewer.orgId)
+      .union(eb.selectFrom('incident as reported').select('reported.id').where('reported.reporter_org_id', '=', viewer.orgId))
+      .union(eb.selectFrom('coordination_request').select('coordination_request.incident_id as id').where('coordination_request.org_id', '=', viewer.orgId));
+    return eb('incident.id', 'in', named);
   };
 }
 
@@ -38,11 +35,16 @@ export function entriesVisibleTo(viewer: Viewer) {
   };
 }
 
+/** Whether the viewer's statistics count every incident of the node: its operators (counts only). */
+export function countsEveryIncident(viewer: Viewer): boolean {
+  return viewer.kind === 'system' || (viewer.kind === 'user' && (viewer.role === 'secretariat' || viewer.role === 'admin'));
+}
+
 /** The incidents counted in the viewer's statistics: every incident of the node for its operators
  *  (counts only), else the ones the viewer may read. */
 export function incidentsCountedFor(viewer: Viewer) {
   return (eb: ExpressionBuilder<Database, 'incident'>): Expression<SqlBool> => {
-    if (viewer.kind === 'user' && (viewer.role === 'secretariat' || viewer.role === 'admin')) return eb.lit(true);
+    if (countsEveryIncident(viewer)) return eb.lit(true);
     return incidentsVisibleTo(viewer)(eb);
   };
 }

@@ -248,13 +248,22 @@ export interface IncidentTable {
   country: string | null;
   opened_at: string;
   acknowledged_at: string | null;
+  seconds_to_acknowledge: number | null;
   first_response_at: string | null;
   resolved_at: string | null;
+  seconds_to_resolve: number | null;
   closed_at: string | null;
   escalated_at: string | null;
   tracking_hash: string | null;
   created_at: string;
   modified: string;
+}
+
+export interface IncidentCountTable {
+  day: string; // YYYY-MM-DD of opened_at (UTC)
+  dimension: string; // 'classification' | 'severity' | 'country' | 'team'
+  key: string;
+  n: number;
 }
 
 export interface IncidentTermTable {
@@ -408,6 +417,7 @@ export interface Database {
   incident_counter: IncidentCounterTable;
   incident: IncidentTable;
   incident_term: IncidentTermTable;
+  incident_count: IncidentCountTable;
   incident_observable: IncidentObservableTable;
   incident_event: IncidentEventTable;
   incident_entry: IncidentEntryTable;

@@ -330,6 +330,14 @@ for (const engine of await testEngines()) {
       assert.equal(forOperators.byCountry.find((c: Json) => c.key === 'ID')?.count, 1);
       assert.equal(typeof forOperators.medianHoursToAcknowledge, 'number');
       await problem(secretariat, 'GET', '/incidents/statistics?from=2026-05-01T00:00:00Z&to=2026-01-01T00:00:00Z', undefined, 422, 'to');
+      // The kept per-day counts (whole days) and a count of the rows (any instant) agree, after edits too.
+      const edited = await open(analystA, { classification: 'fraud', rsitType: 'phishing', severity: 'low', country: 'MY' });
+      await ok(analystA, 'PATCH', `/incidents/${edited.id}`, { classification: 'availability', rsitType: 'ddos', severity: 'critical', country: 'SA' });
+      const tally = await ok(secretariat, 'GET', `/incidents/statistics?year=${year}`);
+      const rows = await ok(secretariat, 'GET', `/incidents/statistics?from=${year}-01-01T00:00:00.001Z&to=${year + 1}-01-01T00:00:00.000Z`);
+      for (const key of ['total', 'byClassification', 'bySeverity', 'byCountry', 'byTeam', 'byMonth']) assert.deepEqual(tally[key], rows[key], key);
+      assert.equal(tally.total, forOperators.total + 1);
+      assert.equal(tally.byCountry.find((c: Json) => c.key === 'SA')?.count, (forOperators.byCountry.find((c: Json) => c.key === 'SA')?.count ?? 0) + 1);
     });
   });
 }

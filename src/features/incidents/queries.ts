@@ -253,46 +253,91 @@ export async function organisationsByIds(tx: Tx, ids: string[]) {
 
 // ---- statistics ------------------------------------------------------------------------------
 
-export type StatisticDimension = 'classification' | 'severity' | 'country' | 'team' | 'month';
-
 function counted(tx: Tx, viewer: Viewer, from: string, to: string) {
   return tx.selectFrom('incident').where(incidentsCountedFor(viewer)).where('incident.opened_at', '>=', from).where('incident.opened_at', '<', to);
 }
 
-/** Incident counts grouped by one dimension (class and type together for classification). */
-export async function countsBy(tx: Tx, viewer: Viewer, from: string, to: string, dimension: StatisticDimension) {
-  const base = counted(tx, viewer, from, to);
-  const n = sql<number>`count(*)`.as('n');
-  const month = sql<string>`substr(incident.opened_at, 1, 7)`;
-  switch (dimension) {
-    case 'classification':
-      return (await base.select(['incident.classification as key', 'incident.rsit_type as sub', n]).groupBy(['incident.classification', 'incident.rsit_type']).execute()).map((r) => ({ key: r.key, sub: r.sub, n: Number(r.n) }));
-    case 'severity':
-      return (await base.select(['incident.severity as key', n]).groupBy('incident.severity').execute()).map((r) => ({ key: r.key, sub: null, n: Number(r.n) }));
-    case 'country':
-      return (await base.select(['incident.country as key', n]).groupBy('incident.country').execute()).map((r) => ({ key: r.key ?? '', sub: null, n: Number(r.n) }));
-    case 'team':
-      return (
-        await base
-          .innerJoin('organisation', 'organisation.id', 'incident.owner_org_id')
-          .select(['incident.owner_org_id as key', 'organisation.name as sub', n])
-          .groupBy(['incident.owner_org_id', 'organisation.name'])
-          .execute()
-      ).map((r) => ({ key: r.key, sub: r.sub, n: Number(r.n) }));
-    case 'month':
-      return (
-        await base
-          .select([month.as('key'), n])
-          .groupBy(month)
-          .execute()
-      ).map((r) => ({ key: r.key, sub: null, n: Number(r.n) }));
+export interface CountedFields {
+  opened_at: string;
+  classification: string;
+  rsit_type: string | null;
+  severity: string;
+  country: string | null;
+  owner_org_id: string;
+}
+
+export const COUNT_DIMENSIONS = ['classification', 'severity', 'country', 'team'] as const;
+
+function countKeys(row: CountedFields): [string, string][] {
+  return [
+    ['classification', row.rsit_type ? `${row.classification}/${row.rsit_type}` : row.classification],
+    ['severity', row.severity],
+    ['country', row.country ?? ''],
+    ['team', row.owner_org_id],
+  ];
+}
+
+/** Adds (+1) or removes (-1) incidents from the per-day counts. */
+export async function adjustIncidentCounts(tx: Tx, rows: CountedFields[], sign: 1 | -1): Promise<void> {
+  const totals = new Map<string, { day: string; dimension: string; key: string; n: number }>();
+  for (const row of rows) {
+    const day = row.opened_at.slice(0, 10);
+    for (const [dimension, key] of countKeys(row)) {
+      const id = `${day}\u0000${dimension}\u0000${key}`;
+      const entry = totals.get(id) ?? { day, dimension, key, n: 0 };
+      entry.n += sign;
+      totals.set(id, entry);
+    }
+  }
+  const entries = [...totals.values()];
+  for (let i = 0; i < entries.length; i += BATCH) {
+    await tx
+      .insertInto('incident_count')
+      .values(entries.slice(i, i + BATCH))
+      .onConflict((oc) => oc.columns(['day', 'dimension', 'key']).doUpdateSet((eb) => ({ n: eb('incident_count.n', '+', eb.ref('excluded.n')) })))
+      .execute();
   }
 }
 
-/** Open, acknowledge and resolve times of counted incidents that reached either milestone. */
-export async function milestoneTimes(tx: Tx, viewer: Viewer, from: string, to: string) {
+/** Node-wide counts per dimension and month from the per-day counts, for whole days [fromDay, toDay). */
+export async function nodeCounts(tx: Tx, fromDay: string, toDay: string) {
+  const month = sql<string>`substr(incident_count.day, 1, 7)`;
+  const rows = await tx
+    .selectFrom('incident_count')
+    .select(['incident_count.dimension', 'incident_count.key', month.as('month'), sql<number>`sum(incident_count.n)`.as('n')])
+    .where('incident_count.day', '>=', fromDay)
+    .where('incident_count.day', '<', toDay)
+    .groupBy(['incident_count.dimension', 'incident_count.key', month])
+    .execute();
+  return rows.map((r) => ({ dimension: r.dimension, key: r.key, month: r.month, n: Number(r.n) })).filter((r) => r.n !== 0);
+}
+
+/** Incident counts in two passes over the statistics index: by what (class, type, severity, month)
+ *  and by where (country, owning team); each dimension is a sum over one of them (a few thousand
+ *  groups at most, where five passes would read every incident five times). */
+export async function statisticGroups(tx: Tx, viewer: Viewer, from: string, to: string) {
+  const n = sql<number>`count(*)`.as('n');
+  const month = sql<string>`substr(incident.opened_at, 1, 7)`;
+  const [what, where] = await Promise.all([
+    counted(tx, viewer, from, to)
+      .select(['incident.classification', 'incident.rsit_type', 'incident.severity', month.as('month'), n])
+      .groupBy(['incident.classification', 'incident.rsit_type', 'incident.severity', month])
+      .execute(),
+    counted(tx, viewer, from, to).select(['incident.country', 'incident.owner_org_id', n]).groupBy(['incident.country', 'incident.owner_org_id']).execute(),
+  ]);
+  return { what: what.map((r) => ({ ...r, n: Number(r.n) })), where: where.map((r) => ({ ...r, n: Number(r.n) })) };
+}
+
+export async function organisationNames(tx: Tx, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx.selectFrom('organisation').select(['id', 'name']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** Seconds from opening to acknowledgement and to resolution, of counted incidents that reached either. */
+export async function milestoneDurations(tx: Tx, viewer: Viewer, from: string, to: string) {
   return counted(tx, viewer, from, to)
-    .select(['incident.opened_at', 'incident.acknowledged_at', 'incident.resolved_at'])
-    .where((eb) => eb.or([eb('incident.acknowledged_at', 'is not', null), eb('incident.resolved_at', 'is not', null)]))
+    .select(['incident.seconds_to_acknowledge', 'incident.seconds_to_resolve'])
+    .where((eb) => eb.or([eb('incident.seconds_to_acknowledge', 'is not', null), eb('incident.seconds_to_resolve', 'is not', null)]))
     .execute();
 }

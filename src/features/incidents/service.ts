@@ -210,6 +210,10 @@ export async function listIncidents(ctx: AppContext, viewer: Viewer, query: List
 
 // ------------------------------------------------------------------------------- helpers
 
+function pick<T extends object, K extends keyof T>(object: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  return Object.fromEntries(keys.filter((k) => object[k] !== undefined).map((k) => [k, object[k]])) as Partial<Pick<T, K>>;
+}
+
 /** RSIT class and type as the API names them (`classification`, `rsitType`). */
 function classify(classification: string, rsitType: string | null | undefined) {
   try {
@@ -392,14 +396,17 @@ export async function createIncident(ctx: AppContext, actor: Actor, input: Creat
       country,
       opened_at: openedAt.toISOString(),
       acknowledged_at: null,
+      seconds_to_acknowledge: null,
       first_response_at: null,
       resolved_at: null,
+      seconds_to_resolve: null,
       closed_at: null,
       escalated_at: null,
       tracking_hash: options.publicReport ? hashToken(options.publicReport.trackingToken) : null,
       created_at: now,
       modified: now,
     });
+    await q.adjustIncidentCounts(tx, [{ opened_at: openedAt.toISOString(), classification: rsit.classification, rsit_type: rsit.type, severity: input.severity, country, owner_org_id: ownerOrgId }], +1);
     await q.insertObservables(tx, observables.map((o) => ({ ...o.row, incident_id: id })));
     await q.addTerms(tx, id, searchTerms(reference, title, input.description, ...observables.flatMap((o) => [o.row.value, o.row.normalised])));
     await q.linkEvents(tx, id, eventIds, now);
@@ -458,6 +465,12 @@ export async function updateIncident(ctx: AppContext, actor: Actor, id: string, 
     }
     changes.modified = nextVersion(row.modified);
     const fields = Object.keys(input);
+    const counted = { opened_at: row.opened_at, classification: row.classification, rsit_type: row.rsit_type, severity: row.severity, country: row.country, owner_org_id: row.owner_org_id };
+    const recounted = { ...counted, ...pick(changes, ['classification', 'rsit_type', 'severity', 'country']) };
+    if (JSON.stringify(recounted) !== JSON.stringify(counted)) {
+      await q.adjustIncidentCounts(tx, [counted], -1);
+      await q.adjustIncidentCounts(tx, [recounted], +1);
+    }
     await q.updateIncident(tx, id, changes);
     await addEntry(tx, viewer, id, { kind: 'update', body: `changed ${fields.join(', ')}`, details: { fields } });
     await appendAudit(tx, ctx.store.engine, actor, { action: 'incident.update', objectType: 'incident', objectId: id, orgId: row.owner_org_id, details: { fields } });
@@ -473,15 +486,19 @@ export async function changeStatus(ctx: AppContext, actor: Actor, id: string, in
     const to = transition(from, input.status, { reason: input.reason ?? '' });
     const now = nowIso();
     const changes: Parameters<typeof q.updateIncident>[2] = { status: to, modified: nextVersion(row.modified) };
-    if (row.acknowledged_at === null) changes.acknowledged_at = now;
+    if (row.acknowledged_at === null) Object.assign(changes, acknowledgedNow(row, now));
     if (to === 'in_progress' && row.first_response_at === null) changes.first_response_at = now;
     const reopened = ['resolved', 'closed', 'rejected'].includes(from) && to === 'in_progress';
     if (reopened) {
       changes.resolved_at = null;
+      changes.seconds_to_resolve = null;
       changes.closed_at = null;
       changes.escalated_at = null;
     }
-    if (['resolved', 'closed', 'rejected'].includes(to) && row.resolved_at === null) changes.resolved_at = now;
+    if (['resolved', 'closed', 'rejected'].includes(to) && row.resolved_at === null) {
+      changes.resolved_at = now;
+      changes.seconds_to_resolve = secondsSinceOpened(row, now);
+    }
     if (['closed', 'rejected'].includes(to)) changes.closed_at = now;
     await q.updateIncident(tx, id, changes);
     await addEntry(tx, viewer, id, { kind: 'status', body: input.reason?.trim() ?? '', details: { from, to } });
@@ -498,6 +515,15 @@ export async function changeStatus(ctx: AppContext, actor: Actor, id: string, in
   return getIncident(ctx, viewer, id);
 }
 
+// Statistics take medians of these durations, kept beside the timestamps so they are read as numbers.
+function secondsSinceOpened(row: { opened_at: string }, now: string): number {
+  return Math.max(0, Math.round((Date.parse(now) - Date.parse(row.opened_at)) / 1000));
+}
+
+function acknowledgedNow(row: { opened_at: string }, now: string) {
+  return { acknowledged_at: now, seconds_to_acknowledge: secondsSinceOpened(row, now) };
+}
+
 /** The owner team's first words to others (a shared comment, a request to another team) answer the report. */
 async function markResponded(tx: Tx, viewer: Viewer, row: IncidentRow, changes: Parameters<typeof q.updateIncident>[2] = {}): Promise<void> {
   if (!isOwnerTeam(viewer, row)) {
@@ -507,7 +533,7 @@ async function markResponded(tx: Tx, viewer: Viewer, row: IncidentRow, changes: 
   const now = nowIso();
   await q.updateIncident(tx, row.id, {
     ...changes,
-    ...(row.acknowledged_at === null ? { acknowledged_at: now } : {}),
+    ...(row.acknowledged_at === null ? acknowledgedNow(row, now) : {}),
     ...(row.first_response_at === null ? { first_response_at: now } : {}),
     modified: nextVersion(row.modified),
   });
