@@ -12,6 +12,9 @@ import { normaliseIndicator, correlationKey } from '../src/domain/indicators/nor
 import type { IndicatorType } from '../src/domain/indicators/types.ts';
 import { rsitClasses } from '../src/domain/taxonomies/shipped.ts';
 import { searchTerms } from '../src/domain/search-terms.ts';
+import { calendarOf } from '../src/domain/incidents/business-hours.ts';
+import type { Severity } from '../src/domain/incidents/lifecycle.ts';
+import { slaStatus } from '../src/domain/incidents/sla.ts';
 import { initNode } from '../src/features/node/service.ts';
 import { listIncidents } from '../src/features/incidents/service.ts';
 import { adjustIncidentCounts } from '../src/features/incidents/queries.ts';
@@ -101,16 +104,18 @@ export async function createIncidents(ctx: AppContext, teams: { id: string; coun
       const iso = (ms: number) => new Date(ms).toISOString();
       const acknowledged = status === 'new' ? null : opened + Math.floor(random() * 8 * 3600_000);
       const resolved = ['resolved', 'closed', 'rejected'].includes(status) ? opened + Math.floor(random() * 20 * 86_400_000) : null;
+      const severity = pick(random, SEVERITIES);
       const title = `${pick(random, WORDS)} ${pick(random, WORDS)} at ${pick(random, WORDS)} ${i}`;
       const description = Array.from({ length: 12 }, () => pick(random, WORDS)).join(' ');
       const reference = `MY-${YEAR}-${String(i + 1).padStart(6, '0')}`;
       incidents.push({
-        id, reference, title, description, classification: rsit.classification, rsit_type: rsit.types[0]?.type ?? null, severity: pick(random, SEVERITIES), tlp: 'AMBER', pap: 'AMBER', status,
+        id, reference, title, description, classification: rsit.classification, rsit_type: rsit.types[0]?.type ?? null, severity, tlp: 'AMBER', pap: 'AMBER', status,
         owner_org_id: owner.id, assignee_user_id: null, reporter_kind: 'team', reporter_org_id: owner.id, reporter_name: 'bench', reporter_email: null,
         affected_systems: null, affected_people: null, loss_amount: null, loss_currency: null, country: pick(random, COUNTRIES),
         opened_at: iso(opened), acknowledged_at: acknowledged ? iso(acknowledged) : null, seconds_to_acknowledge: acknowledged ? Math.round((acknowledged - opened) / 1000) : null,
         first_response_at: acknowledged ? iso(acknowledged) : null,
         resolved_at: resolved ? iso(resolved) : null, seconds_to_resolve: resolved ? Math.round((resolved - opened) / 1000) : null, closed_at: status === 'closed' || status === 'rejected' ? iso(resolved!) : null, escalated_at: null, tracking_hash: null,
+        escalate_at: ['new', 'triaged', 'in_progress'].includes(status) ? escalationPoint(severity, opened, acknowledged) : null,
         created_at: iso(opened), modified: iso(resolved ?? acknowledged ?? opened),
       });
       const values: string[] = [];
@@ -137,6 +142,14 @@ export async function createIncidents(ctx: AppContext, teams: { id: string; coun
     progress(`  ${Math.min(count, start + 2000)} of ${count} incidents written`);
   }
   return samples;
+}
+
+/** When an open incident next calls for escalation, as the service keeps it (teams here state no hours). */
+function escalationPoint(severity: string, opened: number, acknowledged: number | null): string | null {
+  const at = new Date(opened);
+  const status = slaStatus({ severity: severity as Severity, openedAt: at, now: at, calendar: calendarOf(undefined, undefined), acknowledgedAt: acknowledged ? new Date(acknowledged) : null, firstResponseAt: acknowledged ? new Date(acknowledged) : null });
+  const pending = (['acknowledge', 'firstResponse', 'resolve'] as const).filter((t) => status[t].metAt === null).map((t) => status[t].escalateAt.getTime());
+  return pending.length ? new Date(Math.min(...pending)).toISOString() : null;
 }
 
 /** A delegated-extended statistics file of `count` IPv4 registrations over 1.0.0.0–99.255.255.255, in COUNTRIES. */

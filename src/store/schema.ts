@@ -254,6 +254,7 @@ export interface IncidentTable {
   seconds_to_resolve: number | null;
   closed_at: string | null;
   escalated_at: string | null;
+  escalate_at: string | null;
   tracking_hash: string | null;
   created_at: string;
   modified: string;

@@ -305,6 +305,12 @@ for (const engine of await testEngines()) {
       const incident = await open(analystA, { severity: 'critical', openedAt: old, title: 'Left unanswered' });
       const queued = await app.ctx.store.db.selectFrom('notification').selectAll().where('incident_id', '=', incident.id).execute();
       assert.deepEqual(queued.map((n) => [n.channel, n.topic, n.target, n.status]), [['email', 'incident.created', 'cert@a.example', 'pending']]);
+      const fresh = await open(analystA, { severity: 'low', title: 'Answered in time' });
+      await ok(analystA, 'POST', `/incidents/${fresh.id}/status`, { status: 'triaged' });
+      const kept = async (id: string) => (await app.ctx.store.db.selectFrom('incident').select('escalate_at').where('id', '=', id).executeTakeFirstOrThrow()).escalate_at;
+      assert.ok(Date.parse((await kept(fresh.id))!) > Date.now(), 'the next escalation point lies ahead once the incident is acknowledged');
+      await ok(analystA, 'POST', `/incidents/${fresh.id}/status`, { status: 'rejected', reason: 'not an incident' });
+      assert.equal(await kept(fresh.id), null, 'a closed incident never escalates');
       const escalated = await escalateDue(app.ctx);
       assert.ok(escalated.includes(incident.reference));
       assert.ok(!(await escalateDue(app.ctx)).includes(incident.reference), 'escalates once');

@@ -32,7 +32,7 @@ import { formatReference } from '../../domain/incidents/reference.ts';
 import { slaStatus, type SlaStatus } from '../../domain/incidents/sla.ts';
 import { authorize, requireIdentified } from '../../policy/authorize.ts';
 import { mayAnswerCoordination, mayContributeToIncident, mayCreateIncident, mayManageIncident } from '../../policy/incidents.ts';
-import { actorLabel, type Actor, type Viewer } from '../../policy/viewer.ts';
+import { actorLabel, systemViewer, type Actor, type Viewer } from '../../policy/viewer.ts';
 import { appendAudit } from '../audit/service.ts';
 import { readNodeInfo } from '../node/service.ts';
 import { lookupByKeys } from '../intel/queries.ts';
@@ -78,6 +78,22 @@ function slaView(status: SlaStatus): Incident['sla'] {
 
 function isOverdue(status: SlaStatus): boolean {
   return status.acknowledge.state === 'overdue' || status.firstResponse.state === 'overdue' || status.resolve.state === 'overdue';
+}
+
+const OPEN_STATUSES: readonly string[] = ['new', 'triaged', 'in_progress'];
+
+/** The earliest escalation point of a timer not yet met, while the incident is open; else null. */
+function nextEscalation(row: IncidentRow): string | null {
+  if (!OPEN_STATUSES.includes(row.status)) return null;
+  const status = sla(row);
+  const pending = (['acknowledge', 'firstResponse', 'resolve'] as const).filter((t) => status[t].metAt === null).map((t) => status[t].escalateAt.getTime());
+  return pending.length ? new Date(Math.min(...pending)).toISOString() : null;
+}
+
+/** Recomputes when the incident next calls for escalation, after a change to its timers' inputs. */
+async function refreshEscalation(tx: Tx, id: string): Promise<void> {
+  const row = await q.findVisibleIncident(tx, systemViewer('sla'), id);
+  if (row) await q.updateIncident(tx, id, { escalate_at: nextEscalation(row) });
 }
 
 async function assemble(tx: Tx, viewer: Viewer, row: IncidentRow): Promise<Incident> {
@@ -402,10 +418,12 @@ export async function createIncident(ctx: AppContext, actor: Actor, input: Creat
       seconds_to_resolve: null,
       closed_at: null,
       escalated_at: null,
+      escalate_at: null,
       tracking_hash: options.publicReport ? hashToken(options.publicReport.trackingToken) : null,
       created_at: now,
       modified: now,
     });
+    await refreshEscalation(tx, id);
     await q.adjustIncidentCounts(tx, [{ opened_at: openedAt.toISOString(), classification: rsit.classification, rsit_type: rsit.type, severity: input.severity, country, owner_org_id: ownerOrgId }], +1);
     await q.insertObservables(tx, observables.map((o) => ({ ...o.row, incident_id: id })));
     await q.addTerms(tx, id, searchTerms(reference, title, input.description, ...observables.flatMap((o) => [o.row.value, o.row.normalised])));
@@ -472,6 +490,7 @@ export async function updateIncident(ctx: AppContext, actor: Actor, id: string, 
       await q.adjustIncidentCounts(tx, [recounted], +1);
     }
     await q.updateIncident(tx, id, changes);
+    if (changes.severity !== undefined) await refreshEscalation(tx, id);
     await addEntry(tx, viewer, id, { kind: 'update', body: `changed ${fields.join(', ')}`, details: { fields } });
     await appendAudit(tx, ctx.store.engine, actor, { action: 'incident.update', objectType: 'incident', objectId: id, orgId: row.owner_org_id, details: { fields } });
   });
@@ -501,6 +520,7 @@ export async function changeStatus(ctx: AppContext, actor: Actor, id: string, in
     }
     if (['closed', 'rejected'].includes(to)) changes.closed_at = now;
     await q.updateIncident(tx, id, changes);
+    await refreshEscalation(tx, id);
     await addEntry(tx, viewer, id, { kind: 'status', body: input.reason?.trim() ?? '', details: { from, to } });
     await appendAudit(tx, ctx.store.engine, actor, { action: reopened ? 'incident.reopen' : 'incident.status', objectType: 'incident', objectId: id, orgId: row.owner_org_id, details: { from, to, reason: input.reason ?? null } });
     const coordinating = (await q.coordinationOf(tx, [id])).filter((c) => !['declined'].includes(c.status)).map((c) => c.org_id);
@@ -537,6 +557,7 @@ async function markResponded(tx: Tx, viewer: Viewer, row: IncidentRow, changes: 
     ...(row.first_response_at === null ? { first_response_at: now } : {}),
     modified: nextVersion(row.modified),
   });
+  if (row.acknowledged_at === null || row.first_response_at === null) await refreshEscalation(tx, row.id);
 }
 
 export async function addComment(ctx: AppContext, actor: Actor, id: string, input: { body: string; internal?: boolean | undefined }) {
@@ -871,7 +892,8 @@ export async function escalateDue(ctx: AppContext, now = new Date()): Promise<st
     .selectFrom('incident')
     .select('id')
     .where('escalated_at', 'is', null)
-    .where('status', 'in', ['new', 'triaged', 'in_progress'])
+    .where('escalate_at', '<=', now.toISOString())
+    .where('status', 'in', [...OPEN_STATUSES])
     .execute();
   const escalated: string[] = [];
   for (const { id } of open) {

@@ -48,6 +48,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('seconds_to_resolve', 'integer')
     .addColumn('closed_at', 'text')
     .addColumn('escalated_at', 'text')
+    // When a running SLA timer next calls for escalation (kept on every change), so the sweep reads only those due.
+    .addColumn('escalate_at', 'text')
     // SHA-256 of the secret a public reporter follows the report with.
     .addColumn('tracking_hash', 'text', (c) => c.unique())
     .addColumn('created_at', 'text', (c) => c.notNull())
@@ -55,6 +57,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('incident_owner').on('incident').columns(['owner_org_id', 'modified']).execute();
   await db.schema.createIndex('incident_modified').on('incident').columns(['modified', 'id']).execute();
+  await db.schema.createIndex('incident_escalate').on('incident').columns(['escalate_at']).execute();
   await db.schema.createIndex('incident_reporter').on('incident').columns(['reporter_org_id', 'modified']).execute();
   // Covers every column statistics read, so a year's figures come from the index alone.
   await db.schema
