@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { AppContext } from '../src/app.ts';
-import { entriesVisibleTo, incidentsCountedFor, incidentsVisibleTo } from '../src/policy/incidents.ts';
+import { entriesVisibleTo, incidentAudienceParts, incidentsCountedFor, incidentsVisibleTo } from '../src/policy/incidents.ts';
 import { modelIncidentCounted, modelIncidentEntryVisible, modelIncidentVisible, type ModelIncident, type ModelIncidentEntry } from '../src/policy/reference-model.ts';
 import { systemViewer, type Viewer } from '../src/policy/viewer.ts';
 import { freshContext, testEngines } from './helpers/store.ts';
@@ -94,6 +94,8 @@ for (const engine of await testEngines()) {
           const ids = (rows: { id: string }[]) => rows.map((r) => r.id).sort();
           assert.deepEqual(ids(await db.selectFrom('incident').select('id').where(incidentsVisibleTo(viewer)).execute()), ids(incidents.filter((i) => modelIncidentVisible(viewer, i))));
           assert.deepEqual(ids(await db.selectFrom('incident').select('id').where(incidentsCountedFor(viewer)).execute()), ids(incidents.filter((i) => modelIncidentCounted(viewer, i))));
+          const parts = await Promise.all(incidentAudienceParts(viewer).map((part) => db.selectFrom('incident').select('id').where(part).execute()));
+          assert.deepEqual([...new Set(parts.flat().map((r) => r.id))].sort(), ids(incidents.filter((i) => modelIncidentVisible(viewer, i))), 'the parts of the audience add up to it');
           const sqlEntries = await db
             .selectFrom('incident_entry')
             .innerJoin('incident', 'incident.id', 'incident_entry.incident_id')

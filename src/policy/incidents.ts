@@ -31,6 +31,18 @@ export function incidentsVisibleTo(viewer: Viewer) {
   };
 }
 
+/** The same audience as `incidentsVisibleTo`, as predicates whose union it is (owned, reported,
+ *  asked): a team's list reads each through its own index in `modified` order and merges them,
+ *  instead of sorting everything the team may see. */
+export function incidentAudienceParts(viewer: Viewer): ((eb: ExpressionBuilder<Database, 'incident'>) => Expression<SqlBool>)[] {
+  if (viewer.kind !== 'user') return [incidentsVisibleTo(viewer)];
+  return [
+    (eb) => eb('incident.owner_org_id', '=', viewer.orgId),
+    (eb) => eb('incident.reporter_org_id', '=', viewer.orgId),
+    (eb) => eb('incident.id', 'in', eb.selectFrom('coordination_request').select('coordination_request.incident_id').where('coordination_request.org_id', '=', viewer.orgId)),
+  ];
+}
+
 /** Timeline entries of a visible incident the viewer may read: internal ones only by their team. */
 export function entriesVisibleTo(viewer: Viewer) {
   return (eb: ExpressionBuilder<Database, 'incident_entry'>): Expression<SqlBool> => {

@@ -55,7 +55,8 @@ export function openStore(options: StoreOptions): Store {
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  // The CLI and the server share the file: under load a writer may wait its turn rather than fail.
+  sqlite.pragma('busy_timeout = 30000');
   sqlite.pragma('synchronous = NORMAL');
   // Indicators are keyed by random UUIDs and indexed by normalised value: inserts touch pages all
   // over the B-trees, so a cache far above the 2 MiB default keeps bulk ingest off the disk.

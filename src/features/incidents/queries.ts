@@ -8,7 +8,7 @@ import type {
   IncidentTable,
   IncidentTaskTable,
 } from '../../store/schema.ts';
-import { entriesVisibleTo, incidentsCountedFor, incidentsVisibleTo } from '../../policy/incidents.ts';
+import { entriesVisibleTo, incidentAudienceParts, incidentsCountedFor, incidentsVisibleTo } from '../../policy/incidents.ts';
 import { eventsVisibleTo } from '../../policy/intel.ts';
 import { prefixBound } from '../../domain/search-terms.ts';
 import type { Viewer } from '../../policy/viewer.ts';
@@ -72,25 +72,34 @@ export interface IncidentFilter {
 }
 
 export async function listVisibleIncidents(tx: Tx, viewer: Viewer, f: IncidentFilter) {
-  let query = incidentsWithOwner(tx).where(incidentsVisibleTo(viewer));
-  for (const word of f.words ?? []) {
-    query = query.where('incident.id', 'in', (eb) =>
-      eb.selectFrom('incident_term').select('incident_term.incident_id').where('incident_term.term', '>=', word).where('incident_term.term', '<', prefixBound(word)),
-    );
-  }
-  if (f.status) query = query.where('incident.status', '=', f.status);
-  if (f.severity) query = query.where('incident.severity', '=', f.severity);
-  if (f.classification) query = query.where('incident.classification', '=', f.classification);
-  if (f.orgId) query = query.where('incident.owner_org_id', '=', f.orgId);
-  if (f.country) query = query.where('incident.country', '=', f.country);
-  if (f.assigneeUserId) query = query.where('incident.assignee_user_id', '=', f.assigneeUserId);
-  if (f.from) query = query.where('incident.opened_at', '>=', f.from);
-  if (f.to) query = query.where('incident.opened_at', '<', f.to);
-  const after = f.after;
-  if (after) {
-    query = query.where((eb) => eb.or([eb('incident.modified', '<', after.modified), eb.and([eb('incident.modified', '=', after.modified), eb('incident.id', '<', after.id)])]));
-  }
-  return query.orderBy('incident.modified', 'desc').orderBy('incident.id', 'desc').limit(f.limit).execute();
+  const filtered = () => {
+    let query = incidentsWithOwner(tx);
+    for (const word of f.words ?? []) {
+      query = query.where('incident.id', 'in', (eb) =>
+        eb.selectFrom('incident_term').select('incident_term.incident_id').where('incident_term.term', '>=', word).where('incident_term.term', '<', prefixBound(word)),
+      );
+    }
+    if (f.status) query = query.where('incident.status', '=', f.status);
+    if (f.severity) query = query.where('incident.severity', '=', f.severity);
+    if (f.classification) query = query.where('incident.classification', '=', f.classification);
+    if (f.orgId) query = query.where('incident.owner_org_id', '=', f.orgId);
+    if (f.country) query = query.where('incident.country', '=', f.country);
+    if (f.assigneeUserId) query = query.where('incident.assignee_user_id', '=', f.assigneeUserId);
+    if (f.from) query = query.where('incident.opened_at', '>=', f.from);
+    if (f.to) query = query.where('incident.opened_at', '<', f.to);
+    const after = f.after;
+    if (after) {
+      query = query.where((eb) => eb.or([eb('incident.modified', '<', after.modified), eb.and([eb('incident.modified', '=', after.modified), eb('incident.id', '<', after.id)])]));
+    }
+    return query.orderBy('incident.modified', 'desc').orderBy('incident.id', 'desc').limit(f.limit);
+  };
+  // A search is led by its words' term index; a plain list by each part of the audience's own index.
+  if (f.words?.length) return filtered().where(incidentsVisibleTo(viewer)).execute();
+  const parts = await Promise.all(incidentAudienceParts(viewer).map((part) => filtered().where(part).execute()));
+  const merged = new Map(parts.flat().map((row) => [row.id, row]));
+  return [...merged.values()]
+    .sort((a, b) => (a.modified === b.modified ? (a.id < b.id ? 1 : -1) : a.modified < b.modified ? 1 : -1))
+    .slice(0, f.limit);
 }
 
 /** Adds search terms to an incident (those it has already are kept). */
