@@ -8,7 +8,8 @@ import { normaliseClassification } from '../../domain/incidents/classification.t
 import { compileBodySchema, schemaInvalid } from '../../http/validation.ts';
 import type { Actor } from '../../policy/viewer.ts';
 import { CreateIncidentBody, type CreateIncidentInput } from './schemas.ts';
-import { createIncident, prepareObservables } from './service.ts';
+import { createIncident, prepareObservables, type PreparedObservable } from './service.ts';
+import { normaliseCountry } from '../../domain/country.ts';
 
 export const MAX_IMPORT_RECORDS = 10_000;
 const validate = compileBodySchema<CreateIncidentInput>(CreateIncidentBody);
@@ -65,22 +66,22 @@ export async function importIncidents(
 ): Promise<{ references: string[] }> {
   if (records.length === 0) throw new Invalid('file', 'holds no incident');
   if (records.length > MAX_IMPORT_RECORDS) throw new Invalid('file', `at most ${MAX_IMPORT_RECORDS} incidents per import`);
-  const inputs: CreateIncidentInput[] = [];
+  const inputs: { input: CreateIncidentInput; observables: PreparedObservable[] }[] = [];
   for (const [i, record] of records.entries()) {
     const where = options.label(i);
     try {
       if (!validate(record)) throw schemaInvalid(validate.errors);
       normaliseClassification({ classification: record.classification, type: record.rsitType ?? null });
-      await prepareObservables(ctx, record.observables ?? []);
-      inputs.push(record);
+      const country = record.country ? normaliseCountry(record.country, 'country') : null;
+      inputs.push({ input: record, observables: await prepareObservables(ctx, record.observables ?? [], 'observables', country) });
     } catch (error) {
       if (error instanceof Invalid) throw new Invalid(`${where}.${error.field}`, error.reason);
       throw error;
     }
   }
   const references: string[] = [];
-  for (const [i, input] of inputs.entries()) {
-    references.push((await createIncident(ctx, actor, input, options.ownerOrgId ? { ownerOrgId: options.ownerOrgId } : {})).reference);
+  for (const [i, { input, observables }] of inputs.entries()) {
+    references.push((await createIncident(ctx, actor, input, { ownerOrgId: options.ownerOrgId, preparedObservables: observables })).reference);
     options.onProgress?.(i + 1, inputs.length);
   }
   return { references };

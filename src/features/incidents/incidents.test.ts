@@ -244,7 +244,7 @@ for (const engine of await testEngines()) {
       assert.ok((await found('spraying')).includes(incident.id));
       assert.ok(!(await found('stuffing')).includes(incident.id));
       assert.ok((await found('203.0.113.77')).includes(incident.id), 'observables stay searchable after an edit');
-      assert.deepEqual(await (async () => ((await ok(analystB, 'GET', `/incidents?q=spraying`)).items as Json[]).length)(), 0, 'search never reaches past visibility');
+      assert.equal(((await ok(analystB, 'GET', '/incidents?q=spraying')).items as Json[]).length, 0, 'search never reaches past visibility');
     });
 
     test('routing answers for a single value and in bulk, and the CLI data is visible', async () => {

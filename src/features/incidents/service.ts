@@ -344,6 +344,8 @@ export interface CreateOptions {
   ownerOrgId?: string | undefined;
   /** Reports from the public form: the reporter and the tracking secret's hash. */
   publicReport?: { name: string; email: string | null; trackingToken: string } | undefined;
+  /** `input.observables` already checked and routed by the caller (`prepareObservables`), not to be routed again. */
+  preparedObservables?: PreparedObservable[] | undefined;
 }
 
 export async function createIncident(ctx: AppContext, actor: Actor, input: CreateIncidentInput, options: CreateOptions = {}): Promise<Incident> {
@@ -358,7 +360,7 @@ export async function createIncident(ctx: AppContext, actor: Actor, input: Creat
   const impact = impactRow(input.impact);
   const openedAt = input.openedAt ? new Date(input.openedAt) : new Date();
   if (openedAt.getTime() > Date.now() + 5 * 60_000) throw new Invalid('openedAt', 'is in the future');
-  const observables = await prepareObservables(ctx, input.observables ?? [], 'observables', country);
+  const observables = options.preparedObservables ?? (await prepareObservables(ctx, input.observables ?? [], 'observables', country));
   const prefix = await referencePrefix(ctx);
 
   const id = await ctx.store.db.transaction().execute(async (tx) => {
@@ -430,7 +432,7 @@ export async function createIncident(ctx: AppContext, actor: Actor, input: Creat
     await q.linkEvents(tx, id, eventIds, now);
     await addEntry(tx, viewer, id, { kind: 'created', body: `${reference} opened`, details: { severity: input.severity, classification: rsit.tag, observables: observables.length } });
     await appendAudit(tx, ctx.store.engine, actor, { action: 'incident.create', objectType: 'incident', objectId: id, orgId: ownerOrgId, details: { reference, severity: input.severity, classification: rsit.tag } });
-    await notifyTeams(tx, ctx, {
+    await notifyTeams(tx, {
       topic: 'incident.created',
       incidentId: id,
       orgIds: [ownerOrgId],
@@ -524,7 +526,7 @@ export async function changeStatus(ctx: AppContext, actor: Actor, id: string, in
     await addEntry(tx, viewer, id, { kind: 'status', body: input.reason?.trim() ?? '', details: { from, to } });
     await appendAudit(tx, ctx.store.engine, actor, { action: reopened ? 'incident.reopen' : 'incident.status', objectType: 'incident', objectId: id, orgId: row.owner_org_id, details: { from, to, reason: input.reason ?? null } });
     const coordinating = (await q.coordinationOf(tx, [id])).filter((c) => !['declined'].includes(c.status)).map((c) => c.org_id);
-    await notifyTeams(tx, ctx, {
+    await notifyTeams(tx, {
       topic: 'incident.status',
       incidentId: id,
       orgIds: coordinating,
@@ -763,7 +765,7 @@ export async function requestCoordination(
     await markResponded(tx, viewer, row);
     await addEntry(tx, viewer, id, { kind: 'coordination', body: `asked ${teams.map((t) => t.name).join(', ')} to ${action}`, details: { orgIds, action } });
     await appendAudit(tx, ctx.store.engine, actor, { action: 'incident.coordination_request', objectType: 'incident', objectId: id, orgId: row.owner_org_id, details: { orgIds, action } });
-    await notifyTeams(tx, ctx, {
+    await notifyTeams(tx, {
       topic: 'coordination.requested',
       incidentId: id,
       orgIds,
@@ -814,7 +816,7 @@ export async function answerCoordination(
       details: { requestId, orgId: request.org_id, from, to },
     });
     await appendAudit(tx, ctx.store.engine, actor, { action: 'incident.coordination_answer', objectType: 'incident', objectId: id, orgId: request.org_id, details: { requestId, from, to, reason: input.reason ?? null } });
-    await notifyTeams(tx, ctx, {
+    await notifyTeams(tx, {
       topic: 'coordination.answered',
       incidentId: id,
       orgIds: ownerAnswering ? [request.org_id] : [row.owner_org_id],
@@ -906,7 +908,7 @@ export async function escalateDue(ctx: AppContext, now = new Date()): Promise<st
       await q.updateIncident(tx, id, { escalated_at: now.toISOString() });
       await addEntry(tx, system.viewer, id, { kind: 'escalation', body: `SLA escalation: ${late.join(', ')}`, details: { timers: late } });
       await appendAudit(tx, ctx.store.engine, system, { action: 'incident.escalate', objectType: 'incident', objectId: id, orgId: row.owner_org_id, details: { timers: late } });
-      await notifyTeams(tx, ctx, {
+      await notifyTeams(tx, {
         topic: 'incident.escalation',
         incidentId: id,
         orgIds: [row.owner_org_id],
@@ -920,4 +922,9 @@ export async function escalateDue(ctx: AppContext, now = new Date()): Promise<st
   return escalated;
 }
 
-export { hashToken as trackingHash };
+/** The public report a tracking secret stands for, or NotFound. */
+export async function reportByTrackingToken(ctx: AppContext, token: string) {
+  const row = await q.findIncidentByTrackingHash(ctx.store.db, hashToken(token));
+  if (!row) throw new NotFound('report');
+  return row;
+}

@@ -1,8 +1,8 @@
 // Notifications are written to an outbox in the transaction that caused them, so a change and its
 // notices commit together; delivery (delivery.ts) sends them afterwards and retries, and a mail
 // server being down never undoes the change.
-import type { AppContext } from '../../app.ts';
 import type { Tx } from '../../store/db.ts';
+import type { NotificationTable } from '../../store/schema.ts';
 import { newId } from '../../store/ids.ts';
 import { fromJson, toJson } from '../../store/json.ts';
 import { nowIso } from '../../store/time.ts';
@@ -19,7 +19,7 @@ export interface TeamNotice {
 
 /** Queues a notice to each team's role address (unless the team turned the topic off), to the
  *  team's users who asked for the topic, and to the team's outgoing webhooks subscribed to it. */
-export async function notifyTeams(tx: Tx, _ctx: AppContext, notice: TeamNotice): Promise<number> {
+export async function notifyTeams(tx: Tx, notice: TeamNotice): Promise<number> {
   const orgIds = [...new Set(notice.orgIds)];
   if (orgIds.length === 0) return 0;
   if (!TOPICS.includes(notice.topic)) throw new Error(`unknown notification topic ${notice.topic}`);
@@ -58,28 +58,7 @@ export async function notifyTeams(tx: Tx, _ctx: AppContext, notice: TeamNotice):
   return rows.length;
 }
 
-async function insertNotifications(
-  tx: Tx,
-  rows: {
-    id: string;
-    channel: string;
-    topic: string;
-    org_id: string | null;
-    user_id: string | null;
-    webhook_id: string | null;
-    incident_id: string | null;
-    target: string;
-    subject: string;
-    body: string;
-    status: string;
-    attempts: number;
-    next_attempt_at: string;
-    last_error: string | null;
-    encrypted: number;
-    created_at: string;
-    sent_at: string | null;
-  }[],
-): Promise<void> {
+async function insertNotifications(tx: Tx, rows: NotificationTable[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 200) await tx.insertInto('notification').values(rows.slice(i, i + 200)).execute();
 }
 

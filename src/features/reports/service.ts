@@ -4,10 +4,9 @@
 // follow its status with; nothing of any other report is ever shown.
 import crypto from 'node:crypto';
 import type { AppContext } from '../../app.ts';
-import { Invalid, NotFound } from '../../domain/errors.ts';
+import { Invalid } from '../../domain/errors.ts';
 import { systemViewer } from '../../policy/viewer.ts';
-import { createIncident, prepareObservables, requestCoordination, trackingHash } from '../incidents/service.ts';
-import { findIncidentByTrackingHash } from '../incidents/queries.ts';
+import { createIncident, prepareObservables, reportByTrackingToken, requestCoordination } from '../incidents/service.ts';
 import { operatorOrganisationId } from '../node/service.ts';
 import { notifyAddress } from '../notifications/outbox.ts';
 import type { PublicReportInput } from './schemas.ts';
@@ -43,7 +42,7 @@ export async function submitPublicReport(ctx: AppContext, input: PublicReportInp
       ...(input.country ? { country: input.country } : {}),
       observables,
     },
-    { ownerOrgId, publicReport: { name: input.name.trim(), email: input.email, trackingToken } },
+    { ownerOrgId, publicReport: { name: input.name.trim(), email: input.email, trackingToken }, preparedObservables: prepared },
   );
   const asked = teams.filter((orgId) => orgId !== ownerOrgId);
   const routed = asked.length ? await requestCoordination(ctx, actor, incident.id, { orgIds: asked, action: 'act', message: 'Routing named your team as responsible for part of this public report.' }) : incident;
@@ -61,7 +60,6 @@ export async function submitPublicReport(ctx: AppContext, input: PublicReportInp
 
 /** What a reporter may learn of their own report: its reference, status and dates. */
 export async function reportStatus(ctx: AppContext, trackingToken: string) {
-  const row = await findIncidentByTrackingHash(ctx.store.db, trackingHash(trackingToken));
-  if (!row) throw new NotFound('report');
+  const row = await reportByTrackingToken(ctx, trackingToken);
   return { reference: row.reference, status: row.status, receivedAt: row.opened_at, updatedAt: row.modified };
 }
