@@ -2,7 +2,6 @@
 // teams (SANAD_BENCH_SCALE scales both). Measures filtered lists and full-text search as a team's
 // analyst sees them (p95), a year's statistics for the secretariat, and routing of 10,000 observables,
 // against TheHive's published figures (../shared/docs/reference/anchors.md) and the issue's targets.
-import { sql } from 'kysely';
 import { closeApp, openApp, type AppContext } from '../src/app.ts';
 import type { Db } from '../src/store/db.ts';
 import type { CoordinationRequestTable, IncidentObservableTable, IncidentTable, IncidentTermTable } from '../src/store/schema.ts';
@@ -179,8 +178,8 @@ async function measure(store: BenchStore, scale: number, progress: (m: string) =
     let start = process.hrtime.bigint();
     const samples = await createIncidents(ctx, teams, count, 10, progress);
     progress(`  written in ${seconds(start).toFixed(1)} s`);
-    // As after any bulk load on PostgreSQL: the planner needs statistics of the grown tables.
-    if (ctx.store.engine === 'postgres') await sql`analyze`.execute(ctx.store.db);
+    // As a node does after any bulk load (background.ts, the import commands).
+    await ctx.store.refreshPlannerStatistics();
     const figures: Figure[] = [];
     const analyst = (teamIndex: number): UserViewer => ({ kind: 'user', userId: newId(), orgId: teams[teamIndex]!.id, email: 'a@bench.example', role: 'analyst', via: 'session' });
     const random = rng(7);

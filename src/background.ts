@@ -1,5 +1,6 @@
-// Work a running node does on its own: sending queued notices and escalating incidents whose SLA
-// runs out. Each job runs alone (never overlapping itself) and a failure is logged, never fatal.
+// Work a running node does on its own: sending queued notices, escalating incidents whose SLA runs
+// out, and keeping the query planner's statistics current. Each job runs alone (never overlapping
+// itself) and a failure is logged, never fatal.
 import type { AppContext } from './app.ts';
 import { deliverDue } from './features/notifications/delivery.ts';
 import { escalateDue } from './features/incidents/service.ts';
@@ -9,7 +10,17 @@ interface Logger {
   error(object: object, message: string): void;
 }
 
-export function startBackgroundJobs(ctx: AppContext, log: Logger, intervals = { deliverySeconds: 5, escalationSeconds: 60 }): () => Promise<void> {
+export interface BackgroundIntervals {
+  deliverySeconds: number;
+  escalationSeconds: number;
+  plannerStatisticsSeconds: number;
+}
+
+export function startBackgroundJobs(
+  ctx: AppContext,
+  log: Logger,
+  intervals: BackgroundIntervals = { deliverySeconds: 5, escalationSeconds: 60, plannerStatisticsSeconds: 3600 },
+): () => Promise<void> {
   const timers: NodeJS.Timeout[] = [];
   const running = new Set<Promise<unknown>>();
   // A job answers what it did worth logging, or null.
@@ -32,6 +43,7 @@ export function startBackgroundJobs(ctx: AppContext, log: Logger, intervals = { 
     const timer = setInterval(tick, seconds * 1000);
     timer.unref();
     timers.push(timer);
+    return tick;
   };
   every(intervals.deliverySeconds, 'deliver notices', async () => {
     const report = await deliverDue(ctx);
@@ -41,6 +53,12 @@ export function startBackgroundJobs(ctx: AppContext, log: Logger, intervals = { 
     const escalated = await escalateDue(ctx);
     return escalated.length > 0 ? { escalated } : null;
   });
+  // Also once at start: a node opened on data loaded elsewhere (or by `sanad import`) plans well at once.
+  const refreshStatistics = every(intervals.plannerStatisticsSeconds, 'planner statistics', async () => {
+    await ctx.store.refreshPlannerStatistics();
+    return null;
+  });
+  refreshStatistics();
   return async () => {
     for (const timer of timers) clearInterval(timer);
     await Promise.allSettled([...running]);

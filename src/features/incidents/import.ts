@@ -84,5 +84,7 @@ export async function importIncidents(
     references.push((await createIncident(ctx, actor, input, { ownerOrgId: options.ownerOrgId, preparedObservables: observables })).reference);
     options.onProgress?.(i + 1, inputs.length);
   }
+  // Planner statistics are refreshed only later on their own (autovacuum, background.ts).
+  await ctx.store.refreshPlannerStatistics();
   return { references };
 }

@@ -3,7 +3,6 @@
 // anywhere leaves nothing behind.
 import { Tokenizer, TokenParser, TokenType } from '@streamparser/json';
 import { Type } from 'typebox';
-import { sql } from 'kysely';
 import type { AppContext } from '../../app.ts';
 import { compileBodySchema, schemaInvalid } from '../../http/validation.ts';
 import type { Engine, Tx } from '../../store/db.ts';
@@ -45,7 +44,7 @@ export interface ImportOptions {
 }
 
 const DEFAULT_BATCH = 2000;
-const ANALYZE_AFTER_ROWS = 10_000;
+const REFRESH_STATISTICS_AFTER_ROWS = 10_000;
 const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
 
 /** Receives the streamed document's parts in order and writes them in batches. */
@@ -218,8 +217,8 @@ export async function importEvent(ctx: AppContext, actor: Actor, source: AsyncIt
     });
     return { id: target.id, indicators: target.counts.indicators };
   });
-  // PostgreSQL plans from table statistics that autovacuum refreshes only later: after a bulk load
-  // the planner would otherwise take the grown table for a small one and scan it whole.
-  if (ctx.store.engine === 'postgres' && imported.indicators >= ANALYZE_AFTER_ROWS) await sql`analyze indicator, event`.execute(ctx.store.db);
+  // Planner statistics are refreshed only later on their own (autovacuum, background.ts): after a
+  // bulk load the planner would otherwise take the grown table for a small one and scan it whole.
+  if (imported.indicators >= REFRESH_STATISTICS_AFTER_ROWS) await ctx.store.refreshPlannerStatistics();
   return getEvent(ctx, viewer, imported.id);
 }
