@@ -8,6 +8,8 @@ import { updateOrganisationProfile } from '../organisations/service.ts';
 import { loadRirStatistics } from '../routing/service.ts';
 import { systemViewer } from '../../policy/viewer.ts';
 import { escalateDue } from './service.ts';
+import { listVisibleIncidents } from './queries.ts';
+import { queryWords } from '../../domain/search-terms.ts';
 
 type Json = Record<string, any>;
 const operator = { viewer: systemViewer('test'), sourceIp: null };
@@ -245,6 +247,22 @@ for (const engine of await testEngines()) {
       assert.ok(!(await found('stuffing')).includes(incident.id));
       assert.ok((await found('203.0.113.77')).includes(incident.id), 'observables stay searchable after an edit');
       assert.equal(((await ok(analystB, 'GET', '/incidents?q=spraying')).items as Json[]).length, 0, 'search never reaches past visibility');
+    });
+
+    test('a search finds the same incidents whether it starts from its rarest word or walks the list', async () => {
+      for (const [i, title] of ['Botnet beacon from ministry portal', 'Botnet sinkhole at ministry', 'Phishing portal of a bank', 'Ministry botnet and phishing'].entries()) {
+        await open(i % 2 ? analystA : analystB, { title, description: `walk-${i}`, observables: [{ value: `198.51.100.${40 + i}` }] });
+      }
+      const viewers = [systemViewer('test'), { kind: 'user' as const, userId: crypto.randomUUID(), orgId: team.A, email: 'a@a.example', role: 'analyst' as const, via: 'session' as const }];
+      for (const viewer of viewers) {
+        for (const query of ['botnet', 'botnet ministry', 'ministry portal botnet', 'phishing 198.51.100', 'walk-3 botnet', 'botnet nomatchword']) {
+          const words = queryWords(query);
+          const ids = async (leadingWordLimit: number) => (await listVisibleIncidents(app.ctx.store.db, viewer, { words, limit: 100, leadingWordLimit })).map((row) => row.id);
+          const led = await ids(2000);
+          assert.deepEqual(await ids(1), led, `${viewer.kind}: "${query}"`);
+          if (query === 'botnet ministry') assert.ok(led.length >= (viewer.kind === 'system' ? 3 : 1), `"${query}" finds the botnet incidents`);
+        }
+      }
     });
 
     test('routing answers for a single value and in bulk, and the CLI data is visible', async () => {

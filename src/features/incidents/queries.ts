@@ -1,7 +1,8 @@
-import { sql, type Insertable, type Updateable } from 'kysely';
+import { sql, type Insertable, type Selectable, type SelectQueryBuilder, type Updateable } from 'kysely';
 import type { Tx } from '../../store/db.ts';
 import type {
   CoordinationRequestTable,
+  Database,
   IncidentAttachmentTable,
   IncidentEntryTable,
   IncidentObservableTable,
@@ -69,14 +70,70 @@ export interface IncidentFilter {
   to?: string | undefined;
   after?: { modified: string; id: string } | undefined;
   limit: number;
+  /** A search starts from its rarest word when it starts fewer terms than this (default 2,000). */
+  leadingWordLimit?: number;
+}
+
+const LEADING_WORD_LIMIT = 2000;
+
+/** How many search terms start with `word`, counted up to `cap`. */
+async function termMatchesUpTo(tx: Tx, word: string, cap: number): Promise<number> {
+  const row = await tx
+    .selectFrom((eb) =>
+      eb.selectFrom('incident_term').select('incident_term.incident_id').where('incident_term.term', '>=', word).where('incident_term.term', '<', prefixBound(word)).limit(cap).as('matches'),
+    )
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Owner and assignee names of a page of incidents chosen by `page`: joined outside it, so that the
+ *  planner picks and orders the page from the incident indexes alone (joined inside, SQLite would
+ *  rather loop over the organisations and sort every incident). */
+function withOwner(tx: Tx, page: SelectQueryBuilder<Database, 'incident', Selectable<IncidentTable>>) {
+  return tx
+    .selectFrom(page.as('incident'))
+    .innerJoin('organisation as owner', 'owner.id', 'incident.owner_org_id')
+    .leftJoin('app_user as assignee', 'assignee.id', 'incident.assignee_user_id')
+    .selectAll('incident')
+    .select(['owner.name as owner_name', 'owner.country as owner_country', 'owner.contacts as owner_contacts', 'assignee.name as assignee_name'])
+    .orderBy('incident.modified', 'desc')
+    .orderBy('incident.id', 'desc');
 }
 
 export async function listVisibleIncidents(tx: Tx, viewer: Viewer, f: IncidentFilter) {
+  // A search starts from its rarest word when that word is rare enough; its other words, or all of
+  // them when every word is common, are checked per incident on the (incident, term) index.
+  let leadingWord: string | undefined;
+  let checkedWords = f.words ?? [];
+  if (checkedWords.length) {
+    const limit = f.leadingWordLimit ?? LEADING_WORD_LIMIT;
+    const counts = await Promise.all(checkedWords.map(async (word) => ({ word, n: await termMatchesUpTo(tx, word, limit) })));
+    const rarest = counts.reduce((a, b) => (b.n < a.n ? b : a));
+    if (rarest.n === 0) return [];
+    if (rarest.n < limit) {
+      leadingWord = rarest.word;
+      checkedWords = checkedWords.filter((word) => word !== rarest.word);
+    }
+  }
   const filtered = () => {
-    let query = incidentsWithOwner(tx);
-    for (const word of f.words ?? []) {
+    let query = tx.selectFrom('incident').selectAll('incident');
+    if (leadingWord !== undefined) {
+      const word = leadingWord;
       query = query.where('incident.id', 'in', (eb) =>
         eb.selectFrom('incident_term').select('incident_term.incident_id').where('incident_term.term', '>=', word).where('incident_term.term', '<', prefixBound(word)),
+      );
+    }
+    for (const word of checkedWords) {
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('incident_term')
+            .select(sql.lit(1).as('one'))
+            .whereRef('incident_term.incident_id', '=', 'incident.id')
+            .where('incident_term.term', '>=', word)
+            .where('incident_term.term', '<', prefixBound(word)),
+        ),
       );
     }
     if (f.status) query = query.where('incident.status', '=', f.status);
@@ -93,9 +150,10 @@ export async function listVisibleIncidents(tx: Tx, viewer: Viewer, f: IncidentFi
     }
     return query.orderBy('incident.modified', 'desc').orderBy('incident.id', 'desc').limit(f.limit);
   };
-  // A search is led by its words' term index; a plain list by each part of the audience's own index.
-  if (f.words?.length) return filtered().where(incidentsVisibleTo(viewer)).execute();
-  const parts = await Promise.all(incidentAudienceParts(viewer).map((part) => filtered().where(part).execute()));
+  // Led by a rare word, the few candidates are tested against the audience row by row; otherwise
+  // each part of the audience is read through its own index in `modified` order and merged.
+  if (leadingWord !== undefined) return withOwner(tx, filtered().where(incidentsVisibleTo(viewer))).execute();
+  const parts = await Promise.all(incidentAudienceParts(viewer).map((part) => withOwner(tx, filtered().where(part)).execute()));
   const merged = new Map(parts.flat().map((row) => [row.id, row]));
   return [...merged.values()]
     .sort((a, b) => (a.modified === b.modified ? (a.id < b.id ? 1 : -1) : a.modified < b.modified ? 1 : -1))
