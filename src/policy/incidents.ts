@@ -62,7 +62,19 @@ export function countsEveryIncident(viewer: Viewer): boolean {
 export function incidentsCountedFor(viewer: Viewer) {
   return (eb: ExpressionBuilder<Database, 'incident'>): Expression<SqlBool> => {
     if (countsEveryIncident(viewer)) return eb.lit(true);
-    return incidentsVisibleTo(viewer)(eb);
+    if (viewer.kind !== 'user') return eb.lit(false);
+    // The same audience as incidentsVisibleTo, gathered first from its three indexes: a team's
+    // share of a year is small, and testing every incident of the year row by row is not.
+    return eb(
+      'incident.id',
+      'in',
+      eb
+        .selectFrom('incident as owned')
+        .select('owned.id')
+        .where('owned.owner_org_id', '=', viewer.orgId)
+        .union(eb.selectFrom('incident as reported').select('reported.id').where('reported.reporter_org_id', '=', viewer.orgId))
+        .union(eb.selectFrom('coordination_request').select('coordination_request.incident_id as id').where('coordination_request.org_id', '=', viewer.orgId)),
+    );
   };
 }
 

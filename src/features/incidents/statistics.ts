@@ -1,6 +1,6 @@
 // Incident statistics for dashboards and the yearly report: counts grouped in the database, median
-// response times from the two milestone columns. The consortium's operators count every team's
-// incidents (counts only); everyone else counts what they may read.
+// response times from the two milestone columns. The consortium's operators count
+// every team's incidents (counts only); everyone else counts what they may read.
 import { Type, type Static } from 'typebox';
 import type { AppContext } from '../../app.ts';
 import { Invalid } from '../../domain/errors.ts';
@@ -36,12 +36,17 @@ export const StatisticsSchema = Type.Object({
 });
 export type Statistics = Static<typeof StatisticsSchema>;
 
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const value = sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-  return Math.round(value * 100) / 100;
+/** The median in hours (two decimals) of the durations present; a typed array sorts numbers natively,
+ *  several times faster than a comparator over 100,000 values. */
+function medianHours(durations: (number | string | null)[]): number | null {
+  const seconds = new Float64Array(durations.length);
+  let n = 0;
+  for (const duration of durations) if (duration !== null) seconds[n++] = Number(duration);
+  if (n === 0) return null;
+  const sorted = seconds.subarray(0, n).sort();
+  const middle = n >> 1;
+  const value = n % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return Math.round((value / 3600) * 100) / 100;
 }
 
 interface Counts {
@@ -110,7 +115,7 @@ export async function incidentStatistics(ctx: AppContext, viewer: Viewer, query:
     byCountry: plain(counts.country),
     byTeam: counts.team.map((c) => ({ ...c, label: names.get(c.key) ?? null })).sort(byCount),
     byMonth: counts.month.map((c) => ({ ...c, label: null })).sort((a, b) => a.key.localeCompare(b.key)),
-    medianHoursToAcknowledge: median(times.flatMap((t) => (t.seconds_to_acknowledge === null ? [] : [Number(t.seconds_to_acknowledge) / 3600]))),
-    medianHoursToResolve: median(times.flatMap((t) => (t.seconds_to_resolve === null ? [] : [Number(t.seconds_to_resolve) / 3600]))),
+    medianHoursToAcknowledge: medianHours(times.map((t) => t.seconds_to_acknowledge)),
+    medianHoursToResolve: medianHours(times.map((t) => t.seconds_to_resolve)),
   };
 }
