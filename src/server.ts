@@ -31,6 +31,7 @@ import routingRoutes from './features/routing/routes.ts';
 import incidentRoutes from './features/incidents/routes.ts';
 import notificationRoutes from './features/notifications/routes.ts';
 import reportRoutes from './features/reports/routes.ts';
+import stixRoutes from './features/exchange/stix/routes.ts';
 
 export interface ServerOptions {
   /** pino logger settings; false silences logs (tests). */
@@ -116,6 +117,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       await api.register(incidentRoutes, { ctx });
       await api.register(notificationRoutes, { ctx });
       await api.register(reportRoutes, { ctx });
+      await api.register(stixRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -1,12 +1,12 @@
 // Property-based: on random worlds of organisations (on several nodes), sharing groups, events and
 // indicators with every distribution/TLP/publication/tombstone combination, and a random viewer
 // (user, anonymous with or without CLEAR access, peer node, operator), the SQL handling-rule
-// predicates select exactly the events and indicators the pure reference model selects.
+// predicates select exactly the events, indicators and STIX objects the pure reference model selects.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { AppContext } from '../src/app.ts';
-import { eventsVisibleTo, indicatorsVisibleTo } from '../src/policy/intel.ts';
+import { eventsVisibleTo, indicatorsVisibleTo, stixObjectsVisibleTo } from '../src/policy/intel.ts';
 import {
   modelEventVisible,
   modelIndicatorVisible,
@@ -58,7 +58,7 @@ type Generated = typeof worldArbitrary extends fc.Arbitrary<infer W> ? W : never
 
 async function load(ctx: AppContext, g: Generated) {
   const db = ctx.store.db;
-  for (const table of ['indicator', 'event', 'sharing_group_node', 'sharing_group_org', 'sharing_group', 'organisation'] as const) {
+  for (const table of ['stix_object', 'indicator', 'event', 'sharing_group_node', 'sharing_group_org', 'sharing_group', 'organisation'] as const) {
     await db.deleteFrom(table).execute();
   }
   const world: ModelWorld = {
@@ -100,6 +100,11 @@ async function load(ctx: AppContext, g: Generated) {
       .insertInto('indicator')
       .values(indicators.map((x) => ({ id: x.id, event_id: x.eventId, object_id: null, object_relation: null, type: 'domain', category: 'Network activity', value: 'a.example', normalised: 'a.example', correlation_key: 'dom:a.example', ip_start: null, ip_end: null, to_ids: 1, comment: '', first_seen: null, last_seen: null, tlp: x.tlp, distribution: x.distribution, sharing_group_id: x.sharingGroupId, warning: null, created_at: T, modified: T, deleted: x.deleted ? 1 : 0 })))
       .execute();
+    // STIX objects held as received follow the indicators' rule: the same records as objects.
+    await db
+      .insertInto('stix_object')
+      .values(indicators.map((x) => ({ id: `indicator--${x.id}`, version: '', type: 'indicator', event_id: x.eventId, owner_org_id: events.find((e) => e.id === x.eventId)!.ownerOrgId, spec_version: '2.1', latest: 1, revoked: 0, tlp: x.tlp, distribution: x.distribution, sharing_group_id: x.sharingGroupId, deleted: x.deleted ? 1 : 0, object: '{}', date_added: T })))
+      .execute();
   }
   let viewer: Viewer;
   const v = g.viewer;
@@ -136,6 +141,12 @@ for (const engine of await testEngines()) {
             .map((x) => x.id)
             .sort();
           assert.deepEqual(sqlIndicators, modelIndicators);
+          const sqlStixObjects = (
+            await db.selectFrom('stix_object').innerJoin('event', 'event.id', 'stix_object.event_id').select('stix_object.id').where(stixObjectsVisibleTo(viewer)).execute()
+          )
+            .map((r) => r.id.slice('indicator--'.length))
+            .sort();
+          assert.deepEqual(sqlStixObjects, modelIndicators);
         }),
         { numRuns: 200 },
       );

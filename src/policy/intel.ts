@@ -122,6 +122,23 @@ export function indicatorsVisibleTo(viewer: Viewer) {
   };
 }
 
+/** STIX objects held as received: like indicators, the event must reach the viewer and so must the
+ *  object's own (only ever stricter) handling. Queries must join `event` on `stix_object.event_id`. */
+export function stixObjectsVisibleTo(viewer: Viewer) {
+  return (eb: ExpressionBuilder<Database, 'stix_object' | 'event'>): Expression<SqlBool> => {
+    const base = eb as unknown as ExpressionBuilder<Database, never>;
+    const ownHandling = reaches(base, viewer, {
+      owner: eb.ref('event.owner_org_id'),
+      published: eb.ref('event.published'),
+      deleted: eb.ref('stix_object.deleted'),
+      distribution: eb.fn.coalesce('stix_object.distribution', 'event.distribution'),
+      sharingGroup: eb.fn.coalesce('stix_object.sharing_group_id', 'event.sharing_group_id'),
+      tlp: eb.fn.coalesce('stix_object.tlp', 'event.tlp'),
+    });
+    return eb.and([eventsVisibleTo(viewer)(eb as unknown as ExpressionBuilder<Database, 'event'>), ownHandling]);
+  };
+}
+
 /** Sharing groups the viewer may see (and use): its members' users, the operators' CLI. */
 export function sharingGroupsVisibleTo(viewer: Viewer) {
   return (eb: ExpressionBuilder<Database, 'sharing_group'>): Expression<SqlBool> => {

@@ -5,12 +5,14 @@ import * as identity from './migrations/0001_identity.ts';
 import * as intel from './migrations/0002_intel.ts';
 import * as incidents from './migrations/0003_incidents.ts';
 import * as incidentSearch from './migrations/0004_incident_search.ts';
+import * as stix from './migrations/0005_stix.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_identity': identity,
   '0002_intel': intel,
   '0003_incidents': incidents,
   '0004_incident_search': incidentSearch,
+  '0005_stix': stix,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -181,6 +181,8 @@ export interface IndicatorTable {
   created_at: string;
   modified: string;
   deleted: number;
+  /** The STIX indicator this one was read from (exported as that object). */
+  stix_id: string | null;
 }
 
 export interface CorrelationCountTable {
@@ -395,6 +397,28 @@ export interface NotificationPreferenceTable {
   enabled: number;
 }
 
+/** A version of a STIX object held unchanged (migration 0005). */
+export interface StixObjectTable {
+  id: string;
+  /** `modified` (or `created`) with a nine-digit fraction: versions sort as text. */
+  version: string;
+  type: string;
+  event_id: string;
+  /** The event's owner: each team holds its own history of an object. */
+  owner_org_id: string;
+  spec_version: string;
+  /** 1 on the newest version the team holds of the object. */
+  latest: number;
+  revoked: number;
+  /** Handling stricter than the event's, from the object's own markings; null: the event's. */
+  tlp: string | null;
+  distribution: string | null;
+  sharing_group_id: string | null;
+  deleted: number;
+  object: string;
+  date_added: string;
+}
+
 export interface Database {
   node_setting: NodeSettingTable;
   organisation: OrganisationTable;
@@ -429,5 +453,6 @@ export interface Database {
   notification: NotificationTable;
   webhook: WebhookTable;
   notification_preference: NotificationPreferenceTable;
+  stix_object: StixObjectTable;
 }
 

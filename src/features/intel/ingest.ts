@@ -25,6 +25,10 @@ export interface PreparedBatch {
   tags: { indicator_id: string; name: string }[];
 }
 
+/** An indicator as submitted, or read by an importer from another format (`stixId`: the STIX
+ *  indicator it came from). */
+export type IngestIndicator = IndicatorInput & { stixId?: string };
+
 export interface IngestContext {
   event: EventHandling;
   version: string;
@@ -42,7 +46,7 @@ function ipPart(type: string, normalised: string): string | undefined {
 }
 
 function prepareIndicator(
-  input: IndicatorInput & { relation?: string },
+  input: IngestIndicator & { relation?: string },
   field: string,
   ctx: IngestContext,
   object?: { id: string },
@@ -107,13 +111,14 @@ function prepareIndicator(
       created_at: ctx.version,
       modified: ctx.version,
       deleted: 0,
+      stix_id: input.stixId ?? null,
     },
     tags: input.tags ? canonicalEventTags(input.tags, `${field}.tags`) : [],
   };
 }
 
 /** Validates everything first: one bad value refuses the whole submission, naming it. */
-export function prepareBatch(indicators: IndicatorInput[], objects: ObjectInput[], ctx: IngestContext): PreparedBatch {
+export function prepareBatch(indicators: IngestIndicator[], objects: ObjectInput[], ctx: IngestContext): PreparedBatch {
   const batch: PreparedBatch = { objects: [], indicators: [], tags: [] };
   const add = (prepared: { row: IndicatorTable; tags: string[] }) => {
     batch.indicators.push(prepared.row);

@@ -174,7 +174,7 @@ export async function insertObjects(tx: Tx, rows: IntelObjectTable[]): Promise<v
 
 const INDICATOR_COLUMNS = [
   'id', 'event_id', 'object_id', 'object_relation', 'type', 'category', 'value', 'normalised', 'correlation_key', 'ip_start', 'ip_end',
-  'to_ids', 'comment', 'first_seen', 'last_seen', 'tlp', 'distribution', 'sharing_group_id', 'warning', 'created_at', 'modified', 'deleted',
+  'to_ids', 'comment', 'first_seen', 'last_seen', 'tlp', 'distribution', 'sharing_group_id', 'warning', 'created_at', 'modified', 'deleted', 'stix_id',
 ] as const satisfies readonly (keyof IndicatorTable)[];
 const INTEGER_COLUMNS: ReadonlySet<string> = new Set(['to_ids', 'deleted']);
 // PostgreSQL parses every bound parameter of a multi-row insert; one array per column is a few

@@ -1,0 +1,130 @@
+// STIX objects held as received: versions written once, the newest flagged, read back through the
+// handling-rule predicate of the policy module.
+import { sql } from 'kysely';
+import type { Tx } from '../../../store/db.ts';
+import type { StixObjectTable } from '../../../store/schema.ts';
+import { indicatorsVisibleTo, stixObjectsVisibleTo } from '../../../policy/intel.ts';
+import type { Viewer } from '../../../policy/viewer.ts';
+
+const BATCH = 200;
+
+/** The versions among `keys` the team already holds, as `id version` strings. */
+export async function heldVersions(tx: Tx, ownerOrgId: string, keys: { id: string; version: string }[]): Promise<Set<string>> {
+  const held = new Set<string>();
+  const ids = [...new Set(keys.map((k) => k.id))];
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const rows = await tx.selectFrom('stix_object').select(['id', 'version']).where('owner_org_id', '=', ownerOrgId).where('id', 'in', ids.slice(i, i + BATCH)).execute();
+    for (const row of rows) held.add(`${row.id} ${row.version}`);
+  }
+  return held;
+}
+
+/** The newest version the team holds of each of `ids`. */
+export async function newestVersions(tx: Tx, ownerOrgId: string, ids: string[]): Promise<Map<string, string>> {
+  const newest = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const rows = await tx
+      .selectFrom('stix_object')
+      .select(['id', (eb) => eb.fn.max('version').as('version')])
+      .where('owner_org_id', '=', ownerOrgId)
+      .where('id', 'in', ids.slice(i, i + BATCH))
+      .groupBy('id')
+      .execute();
+    for (const row of rows) newest.set(row.id, row.version);
+  }
+  return newest;
+}
+
+export async function insertStixObjects(tx: Tx, rows: StixObjectTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += BATCH) await tx.insertInto('stix_object').values(rows.slice(i, i + BATCH)).execute();
+}
+
+/** Flags the team's newest version of each of `ids` as the latest, and only that one. */
+export async function markLatestVersions(tx: Tx, ownerOrgId: string, ids: string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += BATCH) {
+    await tx
+      .updateTable('stix_object')
+      .set({
+        latest: sql<number>`case when stix_object.version = (select max(newer.version) from stix_object as newer where newer.owner_org_id = stix_object.owner_org_id and newer.id = stix_object.id) then 1 else 0 end`,
+      })
+      .where('owner_org_id', '=', ownerOrgId)
+      .where('id', 'in', ids.slice(i, i + BATCH))
+      .execute();
+  }
+}
+
+/** Marking definitions this node holds, among `ids`. */
+export async function heldMarkingDefinitions(tx: Tx, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await tx.selectFrom('stix_object').select('id').distinct().where('type', '=', 'marking-definition').where('id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Relaxes the fail-closed handling given to versions whose marking references have now resolved. */
+export async function setObjectHandling(tx: Tx, eventId: string, id: string, version: string, tlp: string | null): Promise<void> {
+  await tx.updateTable('stix_object').set({ tlp, distribution: null }).where('event_id', '=', eventId).where('id', '=', id).where('version', '=', version).execute();
+  await tx.updateTable('indicator').set({ tlp, distribution: null }).where('event_id', '=', eventId).where('stix_id', '=', id).where('deleted', '=', 0).execute();
+}
+
+/** The team's live indicators read from (an older version of) the STIX object `stixId`. */
+export async function indicatorsReadFrom(tx: Tx, ownerOrgId: string, stixId: string): Promise<string[]> {
+  const rows = await tx
+    .selectFrom('indicator')
+    .innerJoin('event', 'event.id', 'indicator.event_id')
+    .select('indicator.id')
+    .where('indicator.stix_id', '=', stixId)
+    .where('event.owner_org_id', '=', ownerOrgId)
+    .where('indicator.deleted', '=', 0)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** A batch of the newest visible versions of an event's objects, after `after` in (type, id) order. */
+export async function visibleObjectsOfEvent(tx: Tx, viewer: Viewer, eventId: string, after: { type: string; id: string } | null, limit: number) {
+  let query = tx
+    .selectFrom('stix_object')
+    .innerJoin('event', 'event.id', 'stix_object.event_id')
+    .select(['stix_object.id', 'stix_object.type', 'stix_object.object'])
+    .where('stix_object.event_id', '=', eventId)
+    .where('stix_object.latest', '=', 1)
+    .where(stixObjectsVisibleTo(viewer));
+  if (after) query = query.where((eb) => eb.or([eb('stix_object.type', '>', after.type), eb.and([eb('stix_object.type', '=', after.type), eb('stix_object.id', '>', after.id)])]));
+  return query.orderBy('stix_object.type').orderBy('stix_object.id').limit(limit).execute();
+}
+
+/** A batch of an event's visible live indicators that Sanad wrote itself (not read from a STIX
+ *  object, which is exported as received), after `afterId`. */
+export async function visibleOwnIndicatorsOfEvent(tx: Tx, viewer: Viewer, eventId: string, afterId: string | null, limit: number) {
+  let query = tx
+    .selectFrom('indicator')
+    .innerJoin('event', 'event.id', 'indicator.event_id')
+    .select([
+      'indicator.id',
+      'indicator.type',
+      'indicator.value',
+      'indicator.comment',
+      'indicator.to_ids',
+      'indicator.first_seen',
+      'indicator.last_seen',
+      'indicator.created_at',
+      'indicator.modified',
+      (eb) => eb.fn.coalesce('indicator.tlp', 'event.tlp').as('tlp'),
+    ])
+    .where('indicator.event_id', '=', eventId)
+    .where('indicator.stix_id', 'is', null)
+    .where(indicatorsVisibleTo(viewer));
+  if (afterId) query = query.where('indicator.id', '>', afterId);
+  return query.orderBy('indicator.id').limit(limit).execute();
+}
+
+export async function tagsOfIndicators(tx: Tx, ids: string[]): Promise<Map<string, string[]>> {
+  const tags = new Map<string, string[]>();
+  if (ids.length === 0) return tags;
+  const rows = await tx.selectFrom('indicator_tag').select(['indicator_id', 'name']).where('indicator_id', 'in', ids).orderBy('name').execute();
+  for (const row of rows) tags.set(row.indicator_id, [...(tags.get(row.indicator_id) ?? []), row.name]);
+  return tags;
+}
+
+export async function organisationForIdentity(tx: Tx, id: string) {
+  return tx.selectFrom('organisation').select(['id', 'name', 'country', 'created_at', 'modified_at']).where('id', '=', id).executeTakeFirstOrThrow();
+}
