@@ -32,6 +32,7 @@ import incidentRoutes from './features/incidents/routes.ts';
 import notificationRoutes from './features/notifications/routes.ts';
 import reportRoutes from './features/reports/routes.ts';
 import stixRoutes from './features/exchange/stix/routes.ts';
+import taxiiRoutes from './features/exchange/taxii/routes.ts';
 
 export interface ServerOptions {
   /** pino logger settings; false silences logs (tests). */
@@ -121,6 +122,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     },
     { prefix: '/api/v1' },
   );
+  await app.register(taxiiRoutes, { ctx, prefix: '/taxii2' });
 
   const webIndex = path.join(ctx.config.webDir, 'index.html');
   const hasWeb = fs.existsSync(webIndex);

@@ -103,7 +103,7 @@ async function load(ctx: AppContext, g: Generated) {
     // STIX objects held as received follow the indicators' rule: the same records as objects.
     await db
       .insertInto('stix_object')
-      .values(indicators.map((x) => ({ id: `indicator--${x.id}`, version: '', type: 'indicator', event_id: x.eventId, owner_org_id: events.find((e) => e.id === x.eventId)!.ownerOrgId, spec_version: '2.1', latest: 1, revoked: 0, tlp: x.tlp, distribution: x.distribution, sharing_group_id: x.sharingGroupId, deleted: x.deleted ? 1 : 0, object: '{}', date_added: T })))
+      .values(indicators.map((x) => ({ id: `indicator--${x.id}`, version: '', type: 'indicator', event_id: x.eventId, owner_org_id: events.find((e) => e.id === x.eventId)!.ownerOrgId, spec_version: '2.1', latest: 1, revoked: 0, tlp: x.tlp, distribution: x.distribution, sharing_group_id: x.sharingGroupId, deleted: x.deleted ? 1 : 0, object: '{}', date_added: T, added_key: `${T}|${x.id}` })))
       .execute();
   }
   let viewer: Viewer;

@@ -6,6 +6,7 @@ import * as intel from './migrations/0002_intel.ts';
 import * as incidents from './migrations/0003_incidents.ts';
 import * as incidentSearch from './migrations/0004_incident_search.ts';
 import * as stix from './migrations/0005_stix.ts';
+import * as taxii from './migrations/0008_taxii.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_identity': identity,
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0003_incidents': incidents,
   '0004_incident_search': incidentSearch,
   '0005_stix': stix,
+  '0008_taxii': taxii,
 };
 
 class StaticMigrations implements MigrationProvider {

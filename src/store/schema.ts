@@ -417,6 +417,18 @@ export interface StixObjectTable {
   deleted: number;
   object: string;
   date_added: string;
+  /** `date_added|id|version|owner`: orders TAXII pages. */
+  added_key: string;
+}
+
+/** The status resource of a TAXII objects POST (migration 0008). */
+export interface TaxiiStatusTable {
+  id: string;
+  org_id: string;
+  collection_id: string;
+  status: string;
+  request_timestamp: string;
+  body: string;
 }
 
 export interface Database {
@@ -454,5 +466,6 @@ export interface Database {
   webhook: WebhookTable;
   notification_preference: NotificationPreferenceTable;
   stix_object: StixObjectTable;
+  taxii_status: TaxiiStatusTable;
 }
 

@@ -2,7 +2,7 @@
 // indicators a cyber observable (SCO) stands for, the SCO an indicator value stands for, and the
 // STIX indicator Sanad writes for one of its own indicators.
 import { Invalid } from '../errors.ts';
-import type { IndicatorType } from '../indicators/types.ts';
+import { INDICATOR_TYPES, indicatorTypeInfo, type IndicatorType } from '../indicators/types.ts';
 import { deterministicScoId, uuidV5 } from './identifiers.ts';
 import { SANAD_STIX_NAMESPACE } from './markings.ts';
 import { patternForIndicator } from './pattern.ts';
@@ -12,7 +12,7 @@ type StixObject = Record<string, unknown>;
 
 /** The STIX id of a Sanad record: a UUIDv5 of its own id (Sanad's ids are UUIDv7, which STIX 2.1
  *  validators refuse), so that every export names the record with the same id. */
-export function stixIdOf(type: string, recordKind: 'organisation' | 'event' | 'indicator', recordId: string): string {
+export function stixIdOf(type: string, recordKind: 'organisation' | 'event' | 'collection', recordId: string): string {
   return `${type}--${uuidV5(SANAD_STIX_NAMESPACE, `${recordKind} ${recordId}`)}`;
 }
 
@@ -145,6 +145,16 @@ function withoutType(sco: StixObject): StixObject {
 // Detection rules travel as indicators in their own pattern language (STIX 2.1 pattern-type vocabulary).
 const RULE_PATTERN_TYPES: Partial<Record<IndicatorType, string>> = { yara: 'yara', snort: 'snort', sigma: 'sigma' };
 
+/** The indicator types STIX can carry: those with a STIX pattern and the detection-rule languages. */
+export const STIX_EXPRESSIBLE_TYPES: readonly IndicatorType[] = INDICATOR_TYPES.filter((type) => {
+  if (RULE_PATTERN_TYPES[type]) return true;
+  try {
+    return patternForIndicator(type, indicatorTypeInfo(type).example) !== null;
+  } catch {
+    return false;
+  }
+});
+
 export interface SanadIndicator {
   id: string;
   type: IndicatorType;
@@ -156,6 +166,21 @@ export interface SanadIndicator {
   createdAt: string;
   modified: string;
   tags: string[];
+}
+
+// Sanad's ids are UUIDv7; STIX validators accept versions 1-5. An indicator's STIX id is its own
+// UUID with the version nibble set to 4: still unique, and read back without a lookup table.
+const VERSION_NIBBLE = 14;
+
+/** The STIX id of one of Sanad's own indicators. */
+export function stixIdOfIndicator(indicatorId: string): string {
+  return `indicator--${indicatorId.slice(0, VERSION_NIBBLE)}4${indicatorId.slice(VERSION_NIBBLE + 1)}`;
+}
+
+/** The Sanad indicator a STIX id names, when it is one that `stixIdOfIndicator` wrote. */
+export function indicatorIdOfStix(stixId: string): string | undefined {
+  const match = /^indicator--([0-9a-f]{8}-[0-9a-f]{4}-)4([0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$/.exec(stixId);
+  return match ? `${match[1]}7${match[2]}` : undefined;
 }
 
 /** A STIX indicator for one of Sanad's own indicators, or null when its type has no pattern. */
@@ -174,7 +199,7 @@ export function stixIndicatorFor(indicator: SanadIndicator, refs: { createdBy: s
   return {
     type: 'indicator',
     spec_version: '2.1',
-    id: stixIdOf('indicator', 'indicator', indicator.id),
+    id: stixIdOfIndicator(indicator.id),
     created_by_ref: refs.createdBy,
     created: indicator.createdAt,
     modified: indicator.modified,

@@ -24,10 +24,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('deleted', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('object', 'text', (c) => c.notNull())
     .addColumn('date_added', 'text', (c) => c.notNull())
+    // date_added|id|version|owner: one text column that orders TAXII pages and keys their cursor.
+    .addColumn('added_key', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('stix_object_pk', ['owner_org_id', 'id', 'version'])
     .execute();
   await db.schema.createIndex('stix_object_event').on('stix_object').columns(['event_id', 'type', 'id']).execute();
-  await db.schema.createIndex('stix_object_added').on('stix_object').columns(['date_added', 'id', 'version']).execute();
+  await db.schema.createIndex('stix_object_added').on('stix_object').column('added_key').execute();
   await db.schema.createIndex('stix_object_id').on('stix_object').columns(['id', 'version']).execute();
 
   // The STIX object an indicator was read from: exported as that object, not as a new one.

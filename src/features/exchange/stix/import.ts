@@ -150,6 +150,7 @@ class StixImport {
         deleted: 0,
         object: JSON.stringify(object),
         date_added: this.dateAdded,
+        added_key: `${this.dateAdded}|${id}|${version}|${this.event.ownerOrgId}`,
       },
       indicators,
     });
@@ -240,7 +241,7 @@ class StixImport {
 }
 
 /** Imports a STIX 2.1 document (bundle, array of objects or one object) from a byte stream as a new event. */
-export async function importStix(ctx: AppContext, actor: Actor, source: AsyncIterable<Uint8Array | string>, options: StixImportOptions = {}): Promise<StixImportResult> {
+export async function importStix(ctx: AppContext, actor: Actor, source: AsyncIterable<Uint8Array | string> | Iterable<string>, options: StixImportOptions = {}): Promise<StixImportResult> {
   const viewer = actor.viewer;
   authorize(viewer, mayWriteIntel(viewer), 'readers cannot publish intelligence');
   const ownerOrgId = viewer.kind === 'user' ? viewer.orgId : options.ownerOrgId;

@@ -18,7 +18,7 @@ export interface StixReadOptions {
 // A bare (non-bundle) object is parsed whole once the document ends; above this it cannot be one.
 const MAX_BARE_OBJECT_BYTES = 8 * 1024 * 1024;
 
-export async function readStixDocument(source: AsyncIterable<Uint8Array | string>, options: StixReadOptions): Promise<{ shape: DocumentShape; bundleId: string | null }> {
+export async function readStixDocument(source: AsyncIterable<Uint8Array | string> | Iterable<string>, options: StixReadOptions): Promise<{ shape: DocumentShape; bundleId: string | null }> {
   let shape: DocumentShape | undefined;
   let tokenizer: Tokenizer | undefined;
   const header: Record<string, unknown> = {};
