@@ -3,6 +3,7 @@
 import { httpThroughput } from './http-throughput.ts';
 import { intelBulk } from './intel-bulk.ts';
 import { incidentsBench } from './incidents.ts';
+import { exchangeBench } from './exchange.ts';
 
 export interface Figure {
   name: string;
@@ -16,7 +17,7 @@ export interface Benchmark {
   run(options: { durationSeconds: number; progress: (message: string) => void }): Promise<Figure[]>;
 }
 
-const BENCHMARKS: Benchmark[] = [httpThroughput, intelBulk, incidentsBench];
+const BENCHMARKS: Benchmark[] = [httpThroughput, intelBulk, incidentsBench, exchangeBench];
 
 export function ratio(figure: Figure): number {
   return figure.baseline.higherIsBetter ? figure.value / figure.baseline.value : figure.baseline.value / figure.value;

@@ -24,15 +24,19 @@ export interface StixTimestamp {
 }
 
 export function isStixTimestamp(value: unknown): value is string {
-  return typeof value === 'string' && problemWith(value) === undefined;
+  if (typeof value !== 'string') return false;
+  const parts = STIX_TIMESTAMP.exec(value);
+  return parts !== null ? isRealDateTime(parts) : false;
 }
 
 export function parseStixTimestamp(value: unknown, field = 'timestamp'): StixTimestamp {
   if (typeof value !== 'string') throw new Invalid(field, `must be a timestamp string like ${EXAMPLE}`);
-  const problem = problemWith(value);
+  const parts = STIX_TIMESTAMP.exec(value);
+  // The regular form with a real date and time needs no diagnosis; anything else is explained.
+  const problem = parts !== null && isRealDateTime(parts) ? undefined : problemWith(value);
   if (problem !== undefined) throw new Invalid(field, problem);
-  const [, year, month, day, hour, minute, second, fraction = ''] = STIX_TIMESTAMP.exec(value)!;
-  const seconds = epochSeconds(value);
+  const [, year, month, day, hour, minute, second, fraction = ''] = parts!;
+  const seconds = epochSecondsOf(parts!);
   const iso = `${year}-${month}-${day}T${hour}:${minute}:${second}.${fraction.padEnd(3, '0')}Z`;
   return {
     iso,
@@ -46,11 +50,22 @@ export function parseStixTimestamp(value: unknown, field = 'timestamp'): StixTim
 // Whole seconds since the epoch of a valid timestamp. A leap second (:60) counts as the first second
 // of the next minute, as POSIX time has it. setUTCFullYear, unlike Date.UTC, keeps years 0 to 99 as written.
 function epochSeconds(valid: string): number {
-  const [, year, month, day, hour, minute, second] = STIX_TIMESTAMP.exec(valid)!.map(Number);
+  return epochSecondsOf(STIX_TIMESTAMP.exec(valid)!);
+}
+
+function epochSecondsOf(parts: RegExpExecArray): number {
+  const [year, month, day, hour, minute, second] = [Number(parts[1]), Number(parts[2]), Number(parts[3]), Number(parts[4]), Number(parts[5]), Number(parts[6])];
+  if (year >= 100) return Date.UTC(year, month - 1, day, hour, minute, second) / 1000;
   const date = new Date(0);
-  date.setUTCFullYear(year!, month! - 1, day!);
-  date.setUTCHours(hour!, minute!, second!, 0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, 0);
   return date.getTime() / 1000;
+}
+
+function isRealDateTime(parts: RegExpExecArray): boolean {
+  const month = Number(parts[2]);
+  const day = Number(parts[3]);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(Number(parts[1]), month) && Number(parts[4]) <= 23 && Number(parts[5]) <= 59 && Number(parts[6]) <= 60;
 }
 
 /** True for timestamps written with at least milliseconds, as `created` and `modified` must be. */
@@ -75,6 +90,8 @@ export function formatStixTimestamp(date: Date, millis = true): string {
  * name the same instant ('…27Z' and '…27.000Z' do), positive when `a` is later.
  */
 export function compareStixTimestamps(a: string, b: string): number {
+  // Same shape and no leap second: the text orders as the instants do.
+  if (a.length === b.length && STIX_TIMESTAMP.test(a) && STIX_TIMESTAMP.test(b) && !a.includes(':60') && !b.includes(':60')) return a < b ? -1 : a > b ? 1 : 0;
   const left = parseStixTimestamp(a, 'a');
   const right = parseStixTimestamp(b, 'b');
   const seconds = epochSeconds(a) - epochSeconds(b);
@@ -115,10 +132,11 @@ function problemWith(text: string): string | undefined {
 }
 
 function twoDigits(name: string, digits: string, min: number, max: number): string | undefined {
+  const value = Number(digits);
+  if (digits.length === 2 && value >= min && value <= max) return undefined;
   const range = `${String(min).padStart(2, '0')} to ${String(max).padStart(2, '0')}`;
   if (digits.length !== 2) return `${name} must have 2 digits, ${range}, found ${quote(digits)}`;
-  const value = Number(digits);
-  return value < min || value > max ? `${name} must be ${range}, found ${quote(digits)}` : undefined;
+  return `${name} must be ${range}, found ${quote(digits)}`;
 }
 
 function daysInMonth(year: number, month: number): number {

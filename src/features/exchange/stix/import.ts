@@ -20,7 +20,7 @@ import type { StixObjectTable } from '../../../store/schema.ts';
 import { nowIso } from '../../../store/time.ts';
 import { appendAudit } from '../../audit/service.ts';
 import { readNodeInfo } from '../../node/service.ts';
-import { prepareBatch, type IngestIndicator } from '../../intel/ingest.ts';
+import { prepareBatch, type IngestIndicator, type PreparedBatch } from '../../intel/ingest.ts';
 import * as intel from '../../intel/queries.ts';
 import { checkHandling, newEventRow, type Handling } from '../../intel/service.ts';
 import { warninglistMatcher } from '../../intel/warninglist-cache.ts';
@@ -164,41 +164,53 @@ class StixImport {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    const held = await q.heldVersions(this.tx, this.event.ownerOrgId, batch.map((p) => p.row));
+    const ids = [...new Set(batch.map((p) => p.row.id))];
+    const held = await q.heldVersions(this.tx, this.event.ownerOrgId, ids);
+    const newestBefore = new Map([...held].map(([id, versions]) => [id, versions.reduce((a, b) => (b > a ? b : a))]));
+    const stored = new Set([...held].flatMap(([id, versions]) => versions.map((version) => `${id} ${version}`)));
     const fresh: Pending[] = [];
-    const inBatch = new Set<string>();
     for (const item of batch) {
       const key = `${item.row.id} ${item.row.version}`;
-      if (held.has(key) || inBatch.has(key)) {
+      if (stored.has(key)) {
         this.result.skipped += 1;
         continue;
       }
-      inBatch.add(key);
+      stored.add(key);
       fresh.push(item);
     }
     if (fresh.length === 0) return;
-    const ids = [...new Set(fresh.map((p) => p.row.id))];
-    const newestBefore = await q.newestVersions(this.tx, this.event.ownerOrgId, ids);
-    await q.insertStixObjects(this.tx, fresh.map((p) => p.row));
-    await q.markLatestVersions(this.tx, this.event.ownerOrgId, ids);
+
+    // The newest version of each object after this batch; an object seen for the first time with one
+    // version is flagged latest as written, the others are settled after the insert.
+    const newestNow = new Map(newestBefore);
+    const versionsInBatch = new Map<string, number>();
+    for (const item of fresh) {
+      if ((newestNow.get(item.row.id) ?? '') <= item.row.version) newestNow.set(item.row.id, item.row.version);
+      versionsInBatch.set(item.row.id, (versionsInBatch.get(item.row.id) ?? 0) + 1);
+    }
+    const unsettled: string[] = [];
+    for (const item of fresh) {
+      if (!newestBefore.has(item.row.id) && versionsInBatch.get(item.row.id) === 1) item.row.latest = 1;
+      else unsettled.push(item.row.id);
+    }
+    await q.insertStixObjects(this.tx, this.ctx.store.engine, fresh.map((p) => p.row));
+    if (unsettled.length) await q.markLatestVersions(this.tx, this.event.ownerOrgId, [...new Set(unsettled)]);
 
     // Indicators come only from a version that is now the newest; those of an older version it replaces go.
-    const newestNow = new Map<string, string>();
-    for (const item of fresh) if ((newestNow.get(item.row.id) ?? '') <= item.row.version) newestNow.set(item.row.id, item.row.version);
-    const indicators: IngestIndicator[] = [];
+    const prepared: PreparedBatch = { objects: [], indicators: [], tags: [] };
     for (const item of fresh) {
       this.result.objects += 1;
       this.result.byType[item.row.type] = (this.result.byType[item.row.type] ?? 0) + 1;
-      const before = newestBefore.get(item.row.id);
-      if (newestNow.get(item.row.id) !== item.row.version || (before !== undefined && before > item.row.version)) continue;
-      if (before !== undefined) {
+      if (newestNow.get(item.row.id) !== item.row.version) continue;
+      if (newestBefore.has(item.row.id)) {
         for (const old of await q.indicatorsReadFrom(this.tx, this.event.ownerOrgId, item.row.id)) await intel.tombstoneIndicators(this.tx, { indicatorId: old }, nowIso());
       }
       for (const candidate of item.indicators) {
         if (!isIndicatorType(candidate.type)) continue;
         try {
-          prepareBatch([candidate], [], this.ingestContext());
-          indicators.push(candidate);
+          const one = prepareBatch([candidate], [], this.ingestContext());
+          prepared.indicators.push(...one.indicators);
+          prepared.tags.push(...one.tags);
         } catch (error) {
           // A value STIX accepts but Sanad cannot index stays in the object, unindexed.
           if (!(error instanceof Invalid)) throw error;
@@ -206,8 +218,7 @@ class StixImport {
         }
       }
     }
-    if (indicators.length) {
-      const prepared = prepareBatch(indicators, [], this.ingestContext());
+    if (prepared.indicators.length) {
       await intel.insertIndicators(this.tx, this.ctx.store.engine, prepared.indicators, prepared.tags);
       this.result.indicators += prepared.indicators.length;
     }

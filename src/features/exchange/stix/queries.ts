@@ -1,42 +1,63 @@
 // STIX objects held as received: versions written once, the newest flagged, read back through the
 // handling-rule predicate of the policy module.
-import { sql } from 'kysely';
-import type { Tx } from '../../../store/db.ts';
+import { CompiledQuery, sql } from 'kysely';
+import type { Engine, Tx } from '../../../store/db.ts';
 import type { StixObjectTable } from '../../../store/schema.ts';
 import { indicatorsVisibleTo, stixObjectsVisibleTo } from '../../../policy/intel.ts';
 import type { Viewer } from '../../../policy/viewer.ts';
 
 const BATCH = 200;
+// Both engines take a few thousand bound parameters in one statement (SQLite's limit is 32,766).
+const HELD_BATCH = 2000;
 
-/** The versions among `keys` the team already holds, as `id version` strings. */
-export async function heldVersions(tx: Tx, ownerOrgId: string, keys: { id: string; version: string }[]): Promise<Set<string>> {
-  const held = new Set<string>();
-  const ids = [...new Set(keys.map((k) => k.id))];
-  for (let i = 0; i < ids.length; i += BATCH) {
-    const rows = await tx.selectFrom('stix_object').select(['id', 'version']).where('owner_org_id', '=', ownerOrgId).where('id', 'in', ids.slice(i, i + BATCH)).execute();
-    for (const row of rows) held.add(`${row.id} ${row.version}`);
+/** Every version the team holds of each of `ids`. */
+export async function heldVersions(tx: Tx, ownerOrgId: string, ids: string[]): Promise<Map<string, string[]>> {
+  const held = new Map<string, string[]>();
+  for (let i = 0; i < ids.length; i += HELD_BATCH) {
+    const rows = await tx.selectFrom('stix_object').select(['id', 'version']).where('owner_org_id', '=', ownerOrgId).where('id', 'in', ids.slice(i, i + HELD_BATCH)).execute();
+    for (const row of rows) held.set(row.id, [...(held.get(row.id) ?? []), row.version]);
   }
   return held;
 }
 
-/** The newest version the team holds of each of `ids`. */
-export async function newestVersions(tx: Tx, ownerOrgId: string, ids: string[]): Promise<Map<string, string>> {
-  const newest = new Map<string, string>();
-  for (let i = 0; i < ids.length; i += BATCH) {
-    const rows = await tx
-      .selectFrom('stix_object')
-      .select(['id', (eb) => eb.fn.max('version').as('version')])
-      .where('owner_org_id', '=', ownerOrgId)
-      .where('id', 'in', ids.slice(i, i + BATCH))
-      .groupBy('id')
-      .execute();
-    for (const row of rows) newest.set(row.id, row.version);
+const COLUMNS = [
+  'id', 'version', 'type', 'event_id', 'owner_org_id', 'spec_version', 'latest', 'revoked', 'tlp', 'distribution', 'sharing_group_id', 'deleted', 'object', 'date_added', 'added_key',
+] as const satisfies readonly (keyof StixObjectTable)[];
+const INTEGER_COLUMNS: ReadonlySet<string> = new Set(['latest', 'revoked', 'deleted']);
+const SQLITE_ROWS_PER_INSERT = 50;
+const sqliteInsertTexts = new Map<number, string>();
+
+function sqliteInsertText(rows: number): string {
+  let text = sqliteInsertTexts.get(rows);
+  if (!text) {
+    const row = `(${COLUMNS.map(() => '?').join(',')})`;
+    text = `insert into stix_object (${COLUMNS.join(',')}) values ${Array.from({ length: rows }, () => row).join(',')}`;
+    sqliteInsertTexts.set(rows, text);
   }
-  return newest;
+  return text;
 }
 
-export async function insertStixObjects(tx: Tx, rows: StixObjectTable[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += BATCH) await tx.insertInto('stix_object').values(rows.slice(i, i + BATCH)).execute();
+/** Bulk insert: on SQLite one prepared statement per batch size bound positionally, on PostgreSQL
+ *  one array per column turned back into rows by unnest (a few parameters however many rows). */
+export async function insertStixObjects(tx: Tx, engine: Engine, rows: StixObjectTable[]): Promise<void> {
+  if (engine === 'sqlite') {
+    for (let i = 0; i < rows.length; i += SQLITE_ROWS_PER_INSERT) {
+      const batch = rows.slice(i, i + SQLITE_ROWS_PER_INSERT);
+      const params: unknown[] = [];
+      for (const row of batch) for (const column of COLUMNS) params.push(row[column]);
+      await tx.executeQuery(CompiledQuery.raw(sqliteInsertText(batch.length), params));
+    }
+    return;
+  }
+  for (let i = 0; i < rows.length; i += 5000) {
+    const batch = rows.slice(i, i + 5000);
+    const arrays = COLUMNS.map((column) => sql`${batch.map((row) => row[column])}::${sql.raw(INTEGER_COLUMNS.has(column) ? 'int[]' : 'text[]')}`);
+    await tx
+      .insertInto('stix_object')
+      .columns([...COLUMNS])
+      .expression(sql`select * from unnest(${sql.join(arrays)})`)
+      .execute();
+  }
 }
 
 /** Flags the team's newest version of each of `ids` as the latest, and only that one. */

@@ -29,26 +29,44 @@ export interface ObjectFilter {
   after?: PageCursor | undefined;
 }
 
+// A page is read in rounds of candidates taken from the order index alone (a range scan the
+// planners always choose), each marked visible or not by the policy's predicates in SQL; only the
+// keys of candidates the caller may not see leave the database. Asked to sort everything the
+// caller may see, PostgreSQL misjudged the predicates and sorted the whole collection per page.
+const ROUND = 2000;
+
 export async function heldObjectsPage(tx: Tx, viewer: Viewer, scope: CollectionScope, f: ObjectFilter, limit: number) {
-  let query = tx
-    .selectFrom('stix_object')
-    .innerJoin('event', 'event.id', 'stix_object.event_id')
-    .select(['stix_object.id', 'stix_object.version', 'stix_object.type', 'stix_object.object', 'stix_object.date_added', 'stix_object.added_key'])
-    .where(stixObjectsVisibleTo(viewer))
-    .where(stixObjectsInScope(scope));
-  if (f.addedAfter) query = query.where('stix_object.date_added', '>', f.addedAfter);
-  if (f.ids) query = query.where('stix_object.id', 'in', f.ids.stix.length ? f.ids.stix : ['']);
-  if (f.types) query = query.where('stix_object.type', 'in', f.types);
-  if (f.specVersions) query = query.where('stix_object.spec_version', 'in', f.specVersions);
-  query = query.where((eb) => versionCondition(eb, f.version));
-  const after = f.after;
-  if (after) {
-    query = query.where((eb) => (after.s === 0 ? eb('stix_object.added_key', '>', after.k) : eb('stix_object.date_added', '>', after.d)));
+  const found: { id: string; version: string; object: string; date_added: string; added_key: string }[] = [];
+  let afterKey = f.after?.s === 0 ? f.after.k : undefined;
+  const afterDate = f.after?.s === 1 ? f.after.d : undefined;
+  for (;;) {
+    let candidates = tx.selectFrom('stix_object').selectAll('stix_object');
+    if (f.addedAfter) candidates = candidates.where('stix_object.date_added', '>', f.addedAfter);
+    if (f.ids) candidates = candidates.where('stix_object.id', 'in', f.ids.stix.length ? f.ids.stix : ['']);
+    if (f.types) candidates = candidates.where('stix_object.type', 'in', f.types);
+    if (f.specVersions) candidates = candidates.where('stix_object.spec_version', 'in', f.specVersions);
+    candidates = candidates.where((eb) => versionCondition(eb, f.version));
+    if (afterKey !== undefined) candidates = candidates.where('stix_object.added_key', '>', afterKey);
+    else if (afterDate !== undefined) candidates = candidates.where('stix_object.date_added', '>', afterDate);
+    const round = await tx
+      .selectFrom(candidates.orderBy('stix_object.added_key').limit(ROUND).as('stix_object'))
+      .innerJoin('event', 'event.id', 'stix_object.event_id')
+      .select('stix_object.added_key')
+      .select((eb) => eb.case().when(eb.and([stixObjectsVisibleTo(viewer)(eb), stixObjectsInScope(scope)(eb)])).then(eb.ref('stix_object.object')).else(null).end().as('object'))
+      .orderBy('stix_object.added_key')
+      .execute();
+    for (const row of round) {
+      if (row.object === null) continue;
+      // added_key is date_added|id|version|owner.
+      const [dateAdded = '', id = '', version = ''] = row.added_key.split('|');
+      found.push({ id, version, object: row.object, date_added: dateAdded, added_key: row.added_key });
+    }
+    if (found.length >= limit || round.length < ROUND) return found.slice(0, limit);
+    afterKey = round[round.length - 1]!.added_key;
   }
-  return query.orderBy('stix_object.added_key').limit(limit).execute();
 }
 
-function versionCondition(eb: ExpressionBuilder<Database, 'stix_object' | 'event'>, match: VersionMatch) {
+function versionCondition(eb: ExpressionBuilder<Database, 'stix_object'>, match: VersionMatch) {
   switch (match.kind) {
     case 'last':
       return eb('stix_object.latest', '=', 1);
@@ -70,7 +88,42 @@ function versionCondition(eb: ExpressionBuilder<Database, 'stix_object' | 'event
 }
 
 export async function ownIndicatorsPage(tx: Tx, viewer: Viewer, scope: CollectionScope, f: ObjectFilter, limit: number) {
-  let query = tx
+  const visibleIds: string[] = [];
+  let after = f.after;
+  for (;;) {
+    let candidates = tx
+      .selectFrom('indicator')
+      .selectAll('indicator')
+      .where('indicator.stix_id', 'is', null)
+      .where('indicator.deleted', '=', 0)
+      .where('indicator.type', 'in', STIX_EXPRESSIBLE_TYPES);
+    if (f.addedAfter) candidates = candidates.where('indicator.modified', '>', f.addedAfter);
+    if (f.ids) candidates = candidates.where('indicator.id', 'in', f.ids.indicators.length ? f.ids.indicators : ['']);
+    if (f.version.kind === 'at') candidates = candidates.where('indicator.modified', 'in', f.version.isoTimes.length ? f.version.isoTimes : ['-']);
+    const cursor = after;
+    if (cursor) {
+      candidates = candidates.where((eb) =>
+        cursor.s === 0
+          ? eb('indicator.modified', '>=', cursor.d)
+          : eb.or([eb('indicator.modified', '>', cursor.d), eb.and([eb('indicator.modified', '=', cursor.d), eb('indicator.id', '>', cursor.k)])]),
+      );
+    }
+    const round = await tx
+      .selectFrom(candidates.orderBy('indicator.modified').orderBy('indicator.id').limit(ROUND).as('indicator'))
+      .innerJoin('event', 'event.id', 'indicator.event_id')
+      .select(['indicator.id', 'indicator.modified'])
+      .select((eb) => eb.and([indicatorsVisibleTo(viewer)(eb), indicatorsInScope(scope)(eb)]).as('visible'))
+      .orderBy('indicator.modified')
+      .orderBy('indicator.id')
+      .execute();
+    for (const row of round) if (row.visible) visibleIds.push(row.id);
+    if (visibleIds.length >= limit || round.length < ROUND) break;
+    const last = round[round.length - 1]!;
+    after = { d: last.modified, s: 1, k: last.id };
+  }
+  const ids = visibleIds.slice(0, limit);
+  if (ids.length === 0) return [];
+  return tx
     .selectFrom('indicator')
     .innerJoin('event', 'event.id', 'indicator.event_id')
     .select([
@@ -87,22 +140,11 @@ export async function ownIndicatorsPage(tx: Tx, viewer: Viewer, scope: Collectio
       'event.pap',
       (eb) => eb.fn.coalesce('indicator.tlp', 'event.tlp').as('tlp'),
     ])
-    .where('indicator.stix_id', 'is', null)
-    .where('indicator.type', 'in', STIX_EXPRESSIBLE_TYPES)
+    .where('indicator.id', 'in', ids)
     .where(indicatorsVisibleTo(viewer))
-    .where(indicatorsInScope(scope));
-  if (f.addedAfter) query = query.where('indicator.modified', '>', f.addedAfter);
-  if (f.ids) query = query.where('indicator.id', 'in', f.ids.indicators.length ? f.ids.indicators : ['']);
-  if (f.version.kind === 'at') query = query.where('indicator.modified', 'in', f.version.isoTimes.length ? f.version.isoTimes : ['-']);
-  const after = f.after;
-  if (after) {
-    query = query.where((eb) =>
-      after.s === 0
-        ? eb('indicator.modified', '>=', after.d)
-        : eb.or([eb('indicator.modified', '>', after.d), eb.and([eb('indicator.modified', '=', after.d), eb('indicator.id', '>', after.k)])]),
-    );
-  }
-  return query.orderBy('indicator.modified').orderBy('indicator.id').limit(limit).execute();
+    .orderBy('indicator.modified')
+    .orderBy('indicator.id')
+    .execute();
 }
 
 export async function tagsOfIndicators(tx: Tx, ids: string[]): Promise<Map<string, string[]>> {
