@@ -31,8 +31,10 @@ import routingRoutes from './features/routing/routes.ts';
 import incidentRoutes from './features/incidents/routes.ts';
 import notificationRoutes from './features/notifications/routes.ts';
 import reportRoutes from './features/reports/routes.ts';
+import advisoryRoutes from './features/advisories/routes.ts';
 import stixRoutes from './features/exchange/stix/routes.ts';
 import taxiiRoutes from './features/exchange/taxii/routes.ts';
+import mispRoutes from './features/exchange/misp/routes.ts';
 
 export interface ServerOptions {
   /** pino logger settings; false silences logs (tests). */
@@ -119,10 +121,12 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       await api.register(notificationRoutes, { ctx });
       await api.register(reportRoutes, { ctx });
       await api.register(stixRoutes, { ctx });
+      await api.register(mispRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );
   await app.register(taxiiRoutes, { ctx, prefix: '/taxii2' });
+  await app.register(advisoryRoutes, { ctx }); // under /api/v1 and /.well-known/csaf: it places its routes itself
 
   const webIndex = path.join(ctx.config.webDir, 'index.html');
   const hasWeb = fs.existsSync(webIndex);

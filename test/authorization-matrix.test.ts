@@ -85,6 +85,23 @@ async function newIncident(world: World, writer: Session, askTeam?: string): Pro
   return { id, requestId: (asked.json() as { coordination: { id: string }[] }).coordination[0]!.id };
 }
 
+/** A GREEN community advisory (CSAF base profile) of `writer`'s team, published when asked. */
+async function newAdvisory(world: World, writer: Session, published: boolean): Promise<string> {
+  const created = await world.app.request({
+    method: 'POST',
+    url: '/api/v1/advisories',
+    session: writer,
+    payload: { title: `Matrix advisory ${unique()}`, category: 'csaf_base', tlp: 'GREEN', distribution: 'community', notes: [{ category: 'summary', text: 'matrix' }] },
+  });
+  if (created.statusCode !== 201) throw new Error(`fixture advisory: ${created.statusCode} ${created.body}`);
+  const id = (created.json() as { id: string }).id;
+  if (published) {
+    const publish = await world.app.request({ method: 'POST', url: `/api/v1/advisories/${id}/publish`, session: writer });
+    if (publish.statusCode !== 200) throw new Error(`fixture publish: ${publish.statusCode} ${publish.body}`);
+  }
+  return id;
+}
+
 const get = (url: string) => (world: World, session: Session | undefined) => world.app.request({ method: 'GET', url, session });
 
 const ROWS: Row[] = [
@@ -252,6 +269,42 @@ const ROWS: Row[] = [
     send: (w, s) => w.app.request({ method: 'POST', url: '/api/v1/lookup', session: s, payload: { values: ['a.example.org'] } }),
   },
   { route: 'GET /api/v1/indicators/export?format=text', expected: expect(200, 200, 200, 200, 200, 401), send: get('/api/v1/indicators/export?format=text') },
+  // MISP JSON and the MISP feed: reads through the same handling rules, imports as the caller's own team.
+  {
+    route: 'POST /api/v1/misp/import',
+    expected: expect(200, 200, 200, 200, 403, 401),
+    send: (w, s) =>
+      w.app.request({
+        method: 'POST',
+        url: '/api/v1/misp/import',
+        session: s,
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ response: [{ Event: { uuid: crypto.randomUUID(), info: `Matrix MISP ${unique()}`, timestamp: '1714640000', Tag: [{ name: 'tlp:green' }], Attribute: [{ type: 'domain', value: `m-${unique()}.matrix-misp.net` }] } }] }),
+      }),
+  },
+  {
+    route: 'GET /api/v1/events/:other-team (published)/misp',
+    expected: expect(200, 200, 200, 200, 200, 401),
+    send: async (w, s) => w.app.request({ method: 'GET', url: `/api/v1/events/${(await newEvent(w, w.writerB, true)).id}/misp`, session: s }),
+  },
+  {
+    route: 'GET /api/v1/events/:other-team (unpublished)/misp',
+    expected: expect(404, 404, 404, 404, 404, 401),
+    send: async (w, s) => w.app.request({ method: 'GET', url: `/api/v1/events/${(await newEvent(w, w.writerB, false)).id}/misp`, session: s }),
+  },
+  { route: 'GET /api/v1/misp/events', expected: expect(200, 200, 200, 200, 200, 401), send: get('/api/v1/misp/events?limit=5') },
+  { route: 'GET /api/v1/misp/feed/manifest.json', expected: expect(200, 200, 200, 200, 200, 401), send: get('/api/v1/misp/feed/manifest.json') },
+  { route: 'GET /api/v1/misp/feed/hashes.csv', expected: expect(200, 200, 200, 200, 200, 401), send: get('/api/v1/misp/feed/hashes.csv') },
+  {
+    route: 'GET /api/v1/misp/feed/:other-team (published).json',
+    expected: expect(200, 200, 200, 200, 200, 401),
+    send: async (w, s) => w.app.request({ method: 'GET', url: `/api/v1/misp/feed/${(await newEvent(w, w.writerB, true)).id}.json`, session: s }),
+  },
+  {
+    route: 'GET /api/v1/misp/feed/:own-team (unpublished).json',
+    expected: expect(404, 404, 404, 404, 404, 401),
+    send: async (w, s) => w.app.request({ method: 'GET', url: `/api/v1/misp/feed/${(await newEvent(w, w.writerA, false)).id}.json`, session: s }),
+  },
   {
     route: 'POST /api/v1/sharing-groups',
     expected: expect(201, 201, 201, 403, 403, 401),
@@ -325,6 +378,65 @@ const ROWS: Row[] = [
     expected: expect(201, 201, 201, 201, 201, 201),
     send: (w, s) => w.app.request({ method: 'POST', url: '/api/v1/reports', session: s, payload: { name: 'Reporter', email: 'reporter@example.org', title: 'Defaced website' } }),
   },
+  // Advisories follow the handling rules of events: analysts and above write for their own team; a
+  // draft stays with its team; the CSAF provider metadata is public.
+  { route: 'GET /api/v1/advisories', expected: expect(200, 200, 200, 200, 200, 401), send: get('/api/v1/advisories') },
+  {
+    route: 'POST /api/v1/advisories',
+    expected: expect(201, 201, 201, 201, 403, 401),
+    send: (w, s) => w.app.request({ method: 'POST', url: '/api/v1/advisories', session: s, payload: { title: `New advisory ${unique()}`, category: 'csaf_base', tlp: 'GREEN', distribution: 'community' } }),
+  },
+  {
+    route: 'GET /api/v1/advisories/:other-team (published, GREEN, community)',
+    expected: expect(200, 200, 200, 200, 200, 401),
+    send: async (w, s) => w.app.request({ method: 'GET', url: `/api/v1/advisories/${await newAdvisory(w, w.writerB, true)}`, session: s }),
+  },
+  {
+    route: 'GET /api/v1/advisories/:other-team (draft)',
+    expected: expect(404, 404, 404, 404, 404, 401),
+    send: async (w, s) => w.app.request({ method: 'GET', url: `/api/v1/advisories/${await newAdvisory(w, w.writerB, false)}`, session: s }),
+  },
+  {
+    route: 'PATCH /api/v1/advisories/:own-team',
+    expected: expect(200, 200, 200, 200, 403, 401),
+    send: async (w, s) => w.app.request({ method: 'PATCH', url: `/api/v1/advisories/${await newAdvisory(w, w.writerA, false)}`, session: s, payload: { title: `Edited ${unique()}` } }),
+  },
+  {
+    route: 'PATCH /api/v1/advisories/:other-team (published)',
+    expected: expect(403, 403, 403, 403, 403, 401),
+    send: async (w, s) => w.app.request({ method: 'PATCH', url: `/api/v1/advisories/${await newAdvisory(w, w.writerB, true)}`, session: s, payload: { title: `Edited ${unique()}` } }),
+  },
+  {
+    route: 'POST /api/v1/advisories/:own-team/publish',
+    expected: expect(200, 200, 200, 200, 403, 401),
+    send: async (w, s) => w.app.request({ method: 'POST', url: `/api/v1/advisories/${await newAdvisory(w, w.writerA, false)}/publish`, session: s }),
+  },
+  {
+    route: 'DELETE /api/v1/advisories/:own-team',
+    expected: expect(204, 204, 204, 204, 403, 401),
+    send: async (w, s) => w.app.request({ method: 'DELETE', url: `/api/v1/advisories/${await newAdvisory(w, w.writerA, true)}`, session: s }),
+  },
+  {
+    route: 'GET /api/v1/advisories/:other-team (published)/csaf',
+    expected: expect(200, 200, 200, 200, 200, 401),
+    send: async (w, s) => w.app.request({ method: 'GET', url: `/api/v1/advisories/${await newAdvisory(w, w.writerB, true)}/csaf`, session: s }),
+  },
+  {
+    route: 'GET /api/v1/advisories/:other-team (published)/versions',
+    expected: expect(200, 200, 200, 200, 200, 401),
+    send: async (w, s) => w.app.request({ method: 'GET', url: `/api/v1/advisories/${await newAdvisory(w, w.writerB, true)}/versions`, session: s }),
+  },
+  {
+    route: 'POST /api/v1/advisories/import',
+    expected: expect(201, 201, 201, 201, 403, 401),
+    // A document of its own for each cell: another team's published advisory as CSAF.
+    send: async (w, s) => {
+      const document = await w.app.request({ method: 'GET', url: `/api/v1/advisories/${await newAdvisory(w, w.writerB, true)}/csaf`, session: w.writerB });
+      return w.app.request({ method: 'POST', url: '/api/v1/advisories/import', session: s, payload: document.json() as object });
+    },
+  },
+  { route: 'GET /api/v1/advisories/feed/green.json', expected: expect(200, 200, 200, 200, 200, 401), send: get('/api/v1/advisories/feed/green.json') },
+  { route: 'GET /.well-known/csaf/provider-metadata.json', expected: expect(200, 200, 200, 200, 200, 200), send: get('/.well-known/csaf/provider-metadata.json') },
 ];
 
 for (const engine of await testEngines()) {

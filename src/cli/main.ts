@@ -9,6 +9,8 @@ import { registerBench } from './bench.ts';
 import { registerIntelCommands } from './intel.ts';
 import { registerRoutingCommands } from './routing.ts';
 import { registerIncidentCommands } from './incidents.ts';
+import { registerAdvisoryCommands } from './advisories.ts';
+import { registerMispCommands } from './misp.ts';
 import { reportError } from './context.ts';
 
 const program = new Command('sanad')
@@ -25,6 +27,8 @@ registerAuditCommands(program);
 registerIntelCommands(program);
 registerRoutingCommands(program);
 registerIncidentCommands(program);
+registerAdvisoryCommands(program);
+registerMispCommands(program);
 registerBench(program);
 
 program.parseAsync(process.argv).catch(reportError);

@@ -6,7 +6,7 @@ import type { Database } from '../store/schema.ts';
 import type { Viewer } from './viewer.ts';
 
 /** The columns (or expressions) that decide who a record reaches. */
-interface Reach {
+export interface Reach {
   owner: Expression<string>;
   published: Expression<number>;
   deleted: Expression<number>;
@@ -18,7 +18,8 @@ interface Reach {
 // Distributions that name no recipient: TLP:RED never travels through them.
 const OPEN_DISTRIBUTIONS = ['community', 'federation'];
 
-function reaches(eb: ExpressionBuilder<Database, never>, viewer: Viewer, r: Reach): Expression<SqlBool> {
+/** The handling rules for any shared record (events, indicators, advisories…), over its columns. */
+export function reaches(eb: ExpressionBuilder<Database, never>, viewer: Viewer, r: Reach): Expression<SqlBool> {
   const live = eb(r.deleted, '=', 0);
   const published = eb(r.published, '=', 1);
   const notRed = eb(r.tlp, '!=', 'RED');

@@ -158,3 +158,17 @@ export function modelIncidentEntryVisible(viewer: Viewer, incident: ModelInciden
 export function modelIncidentCounted(viewer: Viewer, incident: ModelIncident): boolean {
   return isOperator(viewer) || modelIncidentVisible(viewer, incident);
 }
+
+// ---- advisories ------------------------------------------------------------------------------
+
+export interface ModelAdvisory extends ModelHandling {
+  id: string;
+  ownerOrgId: string;
+  published: boolean;
+  deleted: boolean;
+}
+
+/** A draft stays with its owner team; a published advisory reaches others exactly as an event would. */
+export function modelAdvisoryVisible(viewer: Viewer, world: ModelWorld, advisory: ModelAdvisory): boolean {
+  return modelReaches(viewer, world, advisory.ownerOrgId, advisory.published, advisory.deleted, advisory);
+}

@@ -6,6 +6,8 @@ import * as intel from './migrations/0002_intel.ts';
 import * as incidents from './migrations/0003_incidents.ts';
 import * as incidentSearch from './migrations/0004_incident_search.ts';
 import * as stix from './migrations/0005_stix.ts';
+import * as advisories from './migrations/0006_advisories.ts';
+import * as misp from './migrations/0007_misp.ts';
 import * as taxii from './migrations/0008_taxii.ts';
 
 const migrations: Record<string, Migration> = {
@@ -14,6 +16,8 @@ const migrations: Record<string, Migration> = {
   '0003_incidents': incidents,
   '0004_incident_search': incidentSearch,
   '0005_stix': stix,
+  '0006_advisories': advisories,
+  '0007_misp': misp,
   '0008_taxii': taxii,
 };
 

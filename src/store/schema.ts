@@ -146,6 +146,11 @@ export interface EventTable {
   /** The version: strictly increasing with every change. */
   modified: string;
   deleted: number;
+  /** The MISP event uuid it was imported from (migration 0007). */
+  misp_uuid?: string | null;
+  /** MISP's timestamp of the version imported, and the Sanad version that import wrote. */
+  misp_timestamp?: string | null;
+  misp_version?: string | null;
 }
 
 export interface IntelObjectTable {
@@ -421,6 +426,57 @@ export interface StixObjectTable {
   added_key: string;
 }
 
+/** The last tracking-id number used per prefix and year (migration 0006). */
+export interface AdvisoryCounterTable {
+  prefix: string;
+  year: number;
+  last: number;
+}
+
+/** A security advisory: handling, the view others get, and the owner's working copy (migration 0006). */
+export interface AdvisoryTable {
+  id: string;
+  owner_org_id: string;
+  origin_node: string;
+  source: string; // 'authored' | 'imported'
+  tracking_id: string | null;
+  title: string;
+  category: string;
+  tlp: string;
+  distribution: string;
+  sharing_group_id: string | null;
+  draft: string; // JSON: AdvisoryDraft
+  pending_changes: number;
+  published: number;
+  current_version: number;
+  initial_release_date: string | null;
+  current_release_date: string | null;
+  created_at: string;
+  modified: string;
+  deleted: number;
+}
+
+/** One published version of an advisory, with its CSAF 2.0 document (migration 0006). */
+export interface AdvisoryVersionTable {
+  advisory_id: string;
+  number: number;
+  tracking_version: string;
+  status: string; // 'interim' | 'final'
+  title: string;
+  category: string;
+  summary: string;
+  content: string; // JSON: AdvisoryContent
+  document: string; // JSON: the CSAF document
+  published_at: string;
+}
+
+/** The MISP uuid of an imported indicator or object (migration 0007). */
+export interface MispElementTable {
+  id: string;
+  event_id: string;
+  uuid: string;
+}
+
 /** The status resource of a TAXII objects POST (migration 0008). */
 export interface TaxiiStatusTable {
   id: string;
@@ -467,5 +523,9 @@ export interface Database {
   notification_preference: NotificationPreferenceTable;
   stix_object: StixObjectTable;
   taxii_status: TaxiiStatusTable;
+  advisory_counter: AdvisoryCounterTable;
+  advisory: AdvisoryTable;
+  advisory_version: AdvisoryVersionTable;
+  misp_element: MispElementTable;
 }
 
