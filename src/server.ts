@@ -33,6 +33,7 @@ import notificationRoutes from './features/notifications/routes.ts';
 import reportRoutes from './features/reports/routes.ts';
 import advisoryRoutes from './features/advisories/routes.ts';
 import stixRoutes from './features/exchange/stix/routes.ts';
+import importDoorRoutes from './features/exchange/routes.ts';
 import taxiiRoutes from './features/exchange/taxii/routes.ts';
 import mispRoutes from './features/exchange/misp/routes.ts';
 
@@ -121,6 +122,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       await api.register(notificationRoutes, { ctx });
       await api.register(reportRoutes, { ctx });
       await api.register(stixRoutes, { ctx });
+      await api.register(importDoorRoutes, { ctx });
       await api.register(mispRoutes, { ctx });
     },
     { prefix: '/api/v1' },

@@ -292,6 +292,29 @@ const ROWS: Row[] = [
     expected: expect(404, 404, 404, 404, 404, 401),
     send: async (w, s) => w.app.request({ method: 'GET', url: `/api/v1/events/${(await newEvent(w, w.writerB, false)).id}/misp`, session: s }),
   },
+  // STIX in and out: the same handling rules; imports as the caller's own team.
+  {
+    route: 'POST /api/v1/stix/import',
+    expected: expect(201, 201, 201, 201, 403, 401),
+    send: (w, s) =>
+      w.app.request({
+        method: 'POST',
+        url: '/api/v1/stix/import',
+        session: s,
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ type: 'bundle', id: `bundle--${crypto.randomUUID()}`, objects: [{ type: 'domain-name', spec_version: '2.1', id: `domain-name--${crypto.randomUUID()}`, value: `s-${unique()}.matrix-stix.net` }] }),
+      }),
+  },
+  {
+    route: 'GET /api/v1/events/:other-team (published)/stix',
+    expected: expect(200, 200, 200, 200, 200, 401),
+    send: async (w, s) => w.app.request({ method: 'GET', url: `/api/v1/events/${(await newEvent(w, w.writerB, true)).id}/stix`, session: s }),
+  },
+  {
+    route: 'GET /api/v1/events/:other-team (unpublished)/stix',
+    expected: expect(404, 404, 404, 404, 404, 401),
+    send: async (w, s) => w.app.request({ method: 'GET', url: `/api/v1/events/${(await newEvent(w, w.writerB, false)).id}/stix`, session: s }),
+  },
   { route: 'GET /api/v1/misp/events', expected: expect(200, 200, 200, 200, 200, 401), send: get('/api/v1/misp/events?limit=5') },
   { route: 'GET /api/v1/misp/feed/manifest.json', expected: expect(200, 200, 200, 200, 200, 401), send: get('/api/v1/misp/feed/manifest.json') },
   { route: 'GET /api/v1/misp/feed/hashes.csv', expected: expect(200, 200, 200, 200, 200, 401), send: get('/api/v1/misp/feed/hashes.csv') },

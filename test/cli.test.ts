@@ -93,7 +93,9 @@ for (const engine of await testEngines()) {
     test('migrate applies the migrations to an empty store, then reports it up to date', async () => {
       const first = await sanad(config, 'migrate');
       assertExit(first, 0);
-      assert.equal(first.stdout, 'applied: 0001_identity, 0002_intel, 0003_incidents\n');
+      const migrations = fs.readdirSync(path.join(import.meta.dirname, '../src/store/migrations')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -'.ts'.length)).sort();
+      assert.ok(migrations.length >= 8);
+      assert.equal(first.stdout, `applied: ${migrations.join(', ')}\n`);
       const second = await sanad(config, 'migrate');
       assertExit(second, 0);
       assert.equal(second.stdout, 'the database is up to date\n');

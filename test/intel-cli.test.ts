@@ -140,6 +140,28 @@ describe('sanad import, export and warninglist (sqlite)', () => {
   });
 
   const list = { name: 'CLI resolvers', version: 7, description: 'Public resolvers seen in every log', type: 'cidr', list: ['9.9.9.0/24', '2620:fe::/48'], matching_attributes: ['ip-src', 'ip-dst'] };
+  test('import recognises a STIX bundle by its content, and --format refuses a file of another format', async () => {
+    const bundle = writeJson('bundle.json', {
+      type: 'bundle',
+      id: 'bundle--6f5f1c3e-2a59-4f0e-9d1e-3f0b8a7c1d2e',
+      objects: [
+        { type: 'indicator', spec_version: '2.1', id: 'indicator--3c2b1a09-8f7e-4d6c-9b5a-0e1f2d3c4b5a', created: '2026-02-01T00:00:00.000Z', modified: '2026-02-01T00:00:00.000Z', pattern: "[domain-name:value = 'door.cli-import.example-intel.org']", pattern_type: 'stix', valid_from: '2026-02-01T00:00:00Z' },
+      ],
+    });
+    const eventsBefore = await count('event');
+    const wrong = await sanad(config, 'import', bundle, '--org', 'IMP-CERT', '--format', 'misp');
+    assertExit(wrong, 2);
+    assert.match(wrong.stderr, /is stix, not misp/);
+    assert.equal(await count('event'), eventsBefore);
+    const run = await sanad(config, 'import', bundle, '--org', 'IMP-CERT', '--tlp', 'GREEN', '--distribution', 'community');
+    assertExit(run, 0);
+    const [summary, id] = lines(run.stdout);
+    assert.match(summary!, /^imported STIX: objects 1, skipped 0, indicators 1 in \d+\.\d{2} s$/);
+    assert.match(id!, new RegExp(`^${UUID}$`));
+    const event = await getEvent(ctx!, system, id!);
+    assert.deepEqual([event.tlp, event.distribution, event.indicatorCount], ['GREEN', 'community', 1]);
+  });
+
   test('warninglist load reads a MISP-format list.json; warninglist list shows it beside the shipped lists', async () => {
     const file = writeJson('list.json', list);
     const run = await sanad(config, 'warninglist', 'load', file);

@@ -1,8 +1,9 @@
-// `sanad warninglist …`: the operator loads MISP-format warninglists from files.
+// `sanad import`, `sanad export` and `sanad warninglist …`: intelligence in and out of files.
 import fs from 'node:fs';
 import { once } from 'node:events';
 import { Option, type Command } from 'commander';
-import { importEvent } from '../features/intel/import.ts';
+import { DOCUMENT_FORMATS, importDocument, PROGRESS_UNITS, type DocumentFormat } from '../features/exchange/door.ts';
+import { DISTRIBUTIONS, TLP_LEVELS, type Distribution, type Tlp } from '../domain/handling.ts';
 import { EXPORT_FORMATS, openExport, type ExportFormat } from '../features/intel/export.ts';
 import { findOrganisation } from '../features/organisations/service.ts';
 import { listWarninglists, loadWarninglist } from '../features/warninglists/service.ts';
@@ -15,22 +16,42 @@ import { progressLine } from './progress.ts';
 export function registerIntelCommands(program: Command): void {
   program
     .command('import <file>')
-    .description('import one event from a native JSON file of any size (streamed; all or nothing)')
+    .description('import a file of any size, recognised by its content: a Sanad event, a STIX 2.1 bundle, MISP event JSON or a CSAF 2.0 advisory (streamed; all or nothing)')
     .requiredOption('--org <ref>', 'owning organisation (id or short name)')
-    .action(async (file: string, o: { org: string }, command: Command) => {
+    .addOption(new Option('--tlp <tlp>', 'handling of what the file does not mark itself (STIX, MISP, CSAF)').choices([...TLP_LEVELS]))
+    .addOption(new Option('--distribution <distribution>', 'who receives it (STIX, MISP, CSAF)').choices([...DISTRIBUTIONS]))
+    .option('--sharing-group <id>', 'the sharing group, with --distribution sharing_group')
+    .addOption(new Option('--format <format>', 'refuse a file of any other format').choices([...DOCUMENT_FORMATS]))
+    .action(async (file: string, o: { org: string; tlp?: Tlp; distribution?: Distribution; sharingGroup?: string; format?: DocumentFormat }, command: Command) => {
       const size = fs.statSync(file).size;
       const started = Date.now();
       await withApp(command, async (ctx) => {
         const owner = await findOrganisation(ctx, systemViewer('cli import'), o.org);
-        const event = await importEvent(ctx, operator('import'), fs.createReadStream(file), {
+        let unit = 'records';
+        const result = await importDocument(ctx, operator('import'), fs.createReadStream(file), {
           ownerOrgId: owner.id,
-          onProgress: ({ bytes, indicators }) => {
+          tlp: o.tlp,
+          distribution: o.distribution,
+          sharingGroupId: o.sharingGroup,
+          format: o.format,
+          onProgress: ({ bytes, items }) => {
             const seconds = (Date.now() - started) / 1000;
-            progressLine(`importing ${file}: ${Math.round((100 * bytes) / Math.max(size, 1))}% · ${indicators} indicators · ${Math.round(indicators / Math.max(seconds, 0.001))}/s`);
+            progressLine(`importing ${file}: ${Math.round((100 * bytes) / Math.max(size, 1))}% · ${items} ${unit} · ${Math.round(items / Math.max(seconds, 0.001))}/s`);
+          },
+          onFormat: (format) => {
+            unit = PROGRESS_UNITS[format];
           },
         });
         if (process.stderr.isTTY) process.stderr.write('\n');
-        console.log(`imported event ${event.id} "${event.info}" with ${event.indicatorCount} indicators in ${((Date.now() - started) / 1000).toFixed(2)} s`);
+        const seconds = ((Date.now() - started) / 1000).toFixed(2);
+        if (result.format === 'sanad') {
+          console.log(`imported event ${result.ids[0]} "${result.title}" with ${result.summary.indicators} indicators in ${seconds} s`);
+        } else {
+          const counts = Object.entries(result.summary).map(([key, value]) => `${key} ${value}`).join(', ');
+          console.log(`imported ${result.format.toUpperCase()}: ${counts} in ${seconds} s`);
+          for (const id of result.ids) console.log(id);
+        }
+        for (const warning of result.warnings) console.error(`warning: ${warning}`);
       });
     });
 

@@ -1,5 +1,7 @@
 // The store behaves the same on SQLite and PostgreSQL: migrations, integrity, timestamps and numbers.
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
@@ -10,6 +12,9 @@ import { createOrganisation, getOrganisation } from '../features/organisations/s
 import { createUser } from '../features/users/service.ts';
 import { openStore, type Store } from './db.ts';
 import { migrateToLatest } from './migrate.ts';
+
+// Every file under migrations/ must be registered and applied, in name order.
+const MIGRATION_FILES = fs.readdirSync(path.join(import.meta.dirname, 'migrations')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -'.ts'.length)).sort();
 
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const operator = { viewer: systemViewer('store test'), sourceIp: null };
@@ -38,7 +43,7 @@ for (const engine of await testEngines()) {
 
     test('migrations apply to an empty store once; a second run applies nothing', async () => {
       assert.equal(store.engine, engine);
-      assert.deepEqual(await migrateToLatest(store.db, schema()), ['0001_identity', '0002_intel', '0003_incidents']);
+      assert.deepEqual(await migrateToLatest(store.db, schema()), MIGRATION_FILES);
       assert.deepEqual(await migrateToLatest(store.db, schema()), []);
       const tables = (await store.db.introspection.getTables()).map((t) => t.name);
       for (const table of ['node_setting', 'organisation', 'constituency_entry', 'app_user', 'recovery_code', 'session', 'api_key', 'audit_log']) {
