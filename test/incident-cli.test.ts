@@ -72,6 +72,12 @@ describe('sanad routing and incident commands (sqlite)', () => {
     assert.ok(rows.every((r) => r.owner === 'TR-CERT'));
     const searched = parseTable((await sanad(config, 'incident', 'list', '--q', 'login.example.tr')).stdout);
     assert.deepEqual(searched.map((r) => r.title), ['Phishing kit']);
+    const byStatus = await sanad(config, 'incident', 'list', '--status', 'new');
+    assertExit(byStatus, 0);
+    assert.equal(parseTable(byStatus.stdout).length, 4, 'every imported incident is new');
+    const badStatus = await sanad(config, 'incident', 'list', '--status', 'finished');
+    assert.equal(badStatus.code, 1);
+    assert.match(badStatus.stderr, /argument 'finished' is invalid\. Allowed choices are new, triaged, in_progress, resolved, closed, rejected/);
 
     const shown = await sanad(config, 'incident', 'show', `my-${year}-00001`);
     assertExit(shown, 0);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { Invalid } from '../domain/errors.ts';
-import { SEVERITIES } from '../domain/incidents/lifecycle.ts';
+import { INCIDENT_STATUSES, SEVERITIES } from '../domain/incidents/lifecycle.ts';
 import { TLP_LEVELS } from '../domain/handling.ts';
 import { importIncidents, incidentsFromCsv, incidentsFromJson } from '../features/incidents/import.ts';
 import { createIncident, findIncident, listIncidents, listObservables } from '../features/incidents/service.ts';
@@ -17,7 +17,7 @@ export function registerIncidentCommands(program: Command): void {
   incident
     .command('list')
     .description('incidents, most recently changed first')
-    .option('--status <status>', 'only this status')
+    .addOption(new Option('--status <status>', 'only this status').choices([...INCIDENT_STATUSES]))
     .option('--org <ref>', 'only incidents owned by this organisation (id or short name)')
     .option('--q <text>', 'search reference, title, description and observables')
     .option('--limit <n>', 'at most this many', '50')
