@@ -1,11 +1,13 @@
 // An event as a STIX 2.1 bundle, streamed: the owner's identity, the markings in use, every object
 // held as received (newest version, byte for byte), and Sanad's own indicators as STIX indicators
-// with the cyber observables they stand for. Only what the viewer may see, through the policy.
+// with the cyber observables they stand for and the teams' sightings of them. Only what the viewer
+// may see, through the policy.
 import type { AppContext } from '../../../app.ts';
 import { randomUUID } from 'node:crypto';
 import type { Pap, Tlp } from '../../../domain/handling.ts';
 import type { IndicatorType } from '../../../domain/indicators/types.ts';
-import { papMarkingId, papMarkingObject, tlpMarkingId, tlpMarkingObject } from '../../../domain/stix/markings.ts';
+import { papMarkingId, papMarkingObject, SANAD_STIX_NAMESPACE, tlpMarkingId, tlpMarkingObject } from '../../../domain/stix/markings.ts';
+import { uuidV5 } from '../../../domain/stix/identifiers.ts';
 import { derivedRelationship, observableFor, organisationIdentity, stixIdOf, stixIndicatorFor } from '../../../domain/stix/sanad-mapping.ts';
 import type { Actor } from '../../../policy/viewer.ts';
 import { appendAudit } from '../../audit/service.ts';
@@ -83,7 +85,7 @@ async function* bundleChunks(ctx: AppContext, actor: Actor, event: Awaited<Retur
   for (;;) {
     const batch = await q.visibleOwnIndicatorsOfEvent(db, viewer, event.id, afterId, BATCH);
     if (batch.length === 0) break;
-    const tags = await q.tagsOfIndicators(db, batch.map((r) => r.id));
+    const [tags, sightings] = await Promise.all([q.tagsOfIndicators(db, batch.map((r) => r.id)), q.sightingsByTeam(db, batch.map((r) => r.id))]);
     chunk = '';
     for (const row of batch) {
       const tlp = (row.tlp ?? eventTlp) as Tlp;
@@ -114,6 +116,26 @@ async function* bundleChunks(ctx: AppContext, actor: Actor, event: Awaited<Retur
         if (!emitted.has(observable.id as string)) chunk += write(observable, observable.id as string);
         const link = derivedRelationship('based-on', indicator.id as string, observable.id as string, row.created_at, createdBy, markings);
         chunk += write(link, link.id as string);
+      }
+      // Each team's sightings of the indicator, as one sighting object naming the team.
+      for (const seen of sightings.filter((x) => x.indicator_id === row.id)) {
+        const team = organisationIdentity({ id: seen.org_id, name: seen.name, country: seen.country, createdAt: seen.org_created_at, modified: seen.org_modified_at });
+        if (!emitted.has(team.id as string)) chunk += write(team, team.id as string);
+        const sighting = {
+          type: 'sighting',
+          spec_version: '2.1',
+          id: `sighting--${uuidV5(SANAD_STIX_NAMESPACE, `sighting ${row.id} ${seen.org_id}`)}`,
+          created_by_ref: team.id,
+          created: seen.first_reported,
+          modified: seen.last_reported,
+          first_seen: seen.first_seen,
+          last_seen: seen.last_seen,
+          count: Number(seen.n),
+          sighting_of_ref: indicator.id,
+          where_sighted_refs: [team.id],
+          object_marking_refs: markings,
+        };
+        chunk += write(sighting, sighting.id);
       }
     }
     yield chunk;

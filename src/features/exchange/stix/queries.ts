@@ -149,3 +149,28 @@ export async function tagsOfIndicators(tx: Tx, ids: string[]): Promise<Map<strin
 export async function organisationForIdentity(tx: Tx, id: string) {
   return tx.selectFrom('organisation').select(['id', 'name', 'country', 'created_at', 'modified_at']).where('id', '=', id).executeTakeFirstOrThrow();
 }
+
+/** Sightings reported of `indicatorIds`, one row per indicator and reporting team. */
+export async function sightingsByTeam(tx: Tx, indicatorIds: string[]) {
+  if (indicatorIds.length === 0) return [];
+  return tx
+    .selectFrom('sighting')
+    .innerJoin('organisation', 'organisation.id', 'sighting.org_id')
+    .select([
+      'sighting.indicator_id',
+      'sighting.org_id',
+      'organisation.name',
+      'organisation.country',
+      'organisation.created_at as org_created_at',
+      'organisation.modified_at as org_modified_at',
+      (eb) => eb.fn.countAll<number>().as('n'),
+      (eb) => eb.fn.min('sighting.seen_at').as('first_seen'),
+      (eb) => eb.fn.max('sighting.seen_at').as('last_seen'),
+      (eb) => eb.fn.min('sighting.created_at').as('first_reported'),
+      (eb) => eb.fn.max('sighting.created_at').as('last_reported'),
+    ])
+    .where('sighting.indicator_id', 'in', indicatorIds)
+    .where('sighting.kind', '=', 'sighting')
+    .groupBy(['sighting.indicator_id', 'sighting.org_id', 'organisation.name', 'organisation.country', 'organisation.created_at', 'organisation.modified_at'])
+    .execute();
+}

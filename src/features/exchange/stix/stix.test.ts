@@ -181,6 +181,12 @@ for (const engine of await testEngines()) {
       assert.equal(created.statusCode, 201, created.body);
       const eventId = (created.json() as Json).id;
       assert.ok(eventId, created.body);
+      // Another team reports seeing the domain twice.
+      const domain = ((await app.request({ method: 'GET', url: `/api/v1/events/${eventId}/indicators`, session: analystA })).json() as Json).items.find((i: Json) => i.type === 'domain');
+      for (const seenAt of ['2026-03-01T10:00:00.000Z', '2026-03-02T10:00:00.000Z']) {
+        const reported = await app.request({ method: 'POST', url: `/api/v1/indicators/${domain.id}/sightings`, session: analystB, payload: { kind: 'sighting', seenAt } });
+        assert.equal(reported.statusCode, 201, reported.body);
+      }
       const bundle = await exportEvent(analystA, eventId);
       assert.deepEqual(validateBundle(bundle).problems, []);
       const objects = bundle.objects as Json[];
@@ -194,6 +200,11 @@ for (const engine of await testEngines()) {
       const ip = objects.find((o) => o.type === 'ipv4-addr');
       assert.equal(ip?.id, deterministicScoId('ipv4-addr', { value: '203.0.113.9' }), 'observables carry their deterministic id');
       assert.ok(objects.some((o) => o.id === tlpMarkingId('RED')), 'the stricter indicator brings its marking');
+      const sighting = objects.find((o) => o.type === 'sighting');
+      assert.ok(sighting, 'the other team\'s sightings travel');
+      assert.deepEqual([sighting.count, sighting.first_seen, sighting.last_seen], [2, '2026-03-01T10:00:00.000Z', '2026-03-02T10:00:00.000Z']);
+      assert.equal(sighting.sighting_of_ref, objects.find((o) => o.type === 'indicator' && String(o.pattern).includes('login-portal'))?.id);
+      assert.ok(objects.some((o) => o.id === sighting.where_sighted_refs[0] && o.type === 'identity'), 'the sighting team is in the bundle');
       const report = objects.find((o) => o.type === 'report');
       assert.equal(report?.id, stixIdOf('report', 'event', eventId));
       assert.ok(objects.filter((o) => o.type !== 'report').every((o) => report!.object_refs.includes(o.id)), 'the report names every object');
