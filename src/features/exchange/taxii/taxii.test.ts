@@ -204,3 +204,33 @@ for (const engine of await testEngines()) {
     });
   });
 }
+
+for (const engine of await testEngines()) {
+  describe(`TAXII 2.1 server opened to the anonymous for TLP:CLEAR (${engine})`, () => {
+    let app: TestApp;
+    let base = '';
+    before(async () => {
+      app = await startTestApp(engine, { anonymousClearAccess: true });
+      const analyst = await app.addUser(await app.addOrganisation('TX-OPEN', 'MY'), 'analyst');
+      for (const [tlp, value] of [['CLEAR', 'clear.example-taxii.org'], ['GREEN', 'green.example-taxii.org']] as const) {
+        const created = await app.request({ method: 'POST', url: '/api/v1/events', session: analyst, payload: { info: tlp, tlp, distribution: 'community', published: true, indicators: [{ type: 'domain', value }] } });
+        assert.equal(created.statusCode, 201, created.body);
+      }
+      await app.server.listen({ port: 0, host: '127.0.0.1' });
+      base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
+    });
+    after(() => app.close());
+
+    test('without credentials: the open collections, read-only, holding TLP:CLEAR only', async () => {
+      const anonymous = new TaxiiClient();
+      const root = `${base}/taxii2/api/`;
+      const collections = await anonymous.collections(root);
+      assert.deepEqual(collections.map((c) => c.title).sort(), ['Community', 'Federation']);
+      assert.ok(collections.every((c) => c.can_read && !c.can_write));
+      const community = collections.find((c) => c.title === 'Community')!;
+      const page = await anonymous.objectsPage(root, community.id);
+      assert.deepEqual(page.objects.map((o) => o.pattern), ["[domain-name:value = 'clear.example-taxii.org']"]);
+      await assert.rejects(anonymous.addObjects(root, community.id, [bundleObject(1)]), (error: unknown) => error instanceof TaxiiError && error.status === 401);
+    });
+  });
+}
