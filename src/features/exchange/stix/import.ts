@@ -197,7 +197,7 @@ class StixImport {
     if (unsettled.length) await q.markLatestVersions(this.tx, this.event.ownerOrgId, [...new Set(unsettled)]);
 
     // Indicators come only from a version that is now the newest; those of an older version it replaces go.
-    const prepared: PreparedBatch = { objects: [], indicators: [], tags: [] };
+    const candidates: { objectId: string; indicator: IngestIndicator }[] = [];
     for (const item of fresh) {
       this.result.objects += 1;
       this.result.byType[item.row.type] = (this.result.byType[item.row.type] ?? 0) + 1;
@@ -205,23 +205,36 @@ class StixImport {
       if (newestBefore.has(item.row.id)) {
         for (const old of await q.indicatorsReadFrom(this.tx, this.event.ownerOrgId, item.row.id)) await intel.tombstoneIndicators(this.tx, { indicatorId: old }, nowIso());
       }
-      for (const candidate of item.indicators) {
-        if (!isIndicatorType(candidate.type)) continue;
-        try {
-          const one = prepareBatch([candidate], [], this.ingestContext());
-          prepared.indicators.push(...one.indicators);
-          prepared.tags.push(...one.tags);
-        } catch (error) {
-          // A value STIX accepts but Sanad cannot index stays in the object, unindexed.
-          if (!(error instanceof Invalid)) throw error;
-          this.warn(`${item.row.id}: ${candidate.type} "${candidate.value.slice(0, 80)}" is not indexed: ${error.reason}`);
-        }
-      }
+      for (const indicator of item.indicators) if (isIndicatorType(indicator.type)) candidates.push({ objectId: item.row.id, indicator });
     }
+    const prepared = this.prepare(candidates);
     if (prepared.indicators.length) {
       await intel.insertIndicators(this.tx, this.ctx.store.engine, prepared.indicators, prepared.tags);
       this.result.indicators += prepared.indicators.length;
     }
+  }
+
+  /** The batch's indicators ready to insert; values STIX accepts but Sanad cannot index stay in
+   *  their objects, unindexed, with a warning. */
+  private prepare(candidates: { objectId: string; indicator: IngestIndicator }[]): PreparedBatch {
+    try {
+      return prepareBatch(candidates.map((c) => c.indicator), [], this.ingestContext());
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+    }
+    // One is bad: find which, one by one.
+    const prepared: PreparedBatch = { objects: [], indicators: [], tags: [] };
+    for (const { objectId, indicator } of candidates) {
+      try {
+        const one = prepareBatch([indicator], [], this.ingestContext());
+        prepared.indicators.push(...one.indicators);
+        prepared.tags.push(...one.tags);
+      } catch (error) {
+        if (!(error instanceof Invalid)) throw error;
+        this.warn(`${objectId}: ${indicator.type} "${indicator.value.slice(0, 80)}" is not indexed: ${error.reason}`);
+      }
+    }
+    return prepared;
   }
 
   private ingestContext() {
