@@ -1,9 +1,10 @@
 // Work a running node does on its own: sending queued notices, escalating incidents whose SLA runs
-// out, and keeping the query planner's statistics current. Each job runs alone (never overlapping
-// itself) and a failure is logged, never fatal.
+// out, pulling feeds that are due, and keeping the query planner's statistics current. Each job runs
+// alone (never overlapping itself) and a failure is logged, never fatal.
 import type { AppContext } from './app.ts';
 import { deliverDue } from './features/notifications/delivery.ts';
 import { escalateDue } from './features/incidents/service.ts';
+import { FEED_SCHEDULE_SECONDS, pullDueFeeds } from './features/exchange/feeds/puller.ts';
 
 interface Logger {
   info(object: object, message: string): void;
@@ -52,6 +53,11 @@ export function startBackgroundJobs(
   every(intervals.escalationSeconds, 'escalate incidents', async () => {
     const escalated = await escalateDue(ctx);
     return escalated.length > 0 ? { escalated } : null;
+  });
+  // Feeds due are pulled one after another; a failing remote is recorded in its feed's state.
+  every(FEED_SCHEDULE_SECONDS, 'pull feeds', async () => {
+    const pulled = await pullDueFeeds(ctx);
+    return pulled.length > 0 ? { feeds: pulled.map((p) => ({ feedId: p.feedId, status: p.status, error: p.error })) } : null;
   });
   // Also once at start: a node opened on data loaded elsewhere (or by `sanad import`) plans well at once.
   const refreshStatistics = every(intervals.plannerStatisticsSeconds, 'planner statistics', async () => {

@@ -39,6 +39,8 @@ export interface Config {
   mailFrom: string;
   /** Hosts webhooks may reach over plain http or on private addresses (the operator's allow-list). */
   webhookAllowedHosts: string[];
+  /** Hosts feeds may pull from: exact names, `*.domain` for its subdomains, or `*` (the operator's allow-list). */
+  feedAllowedHosts: string[];
 }
 
 // OWASP's argon2id recommendation (19 MiB, 2 passes, 1 lane).
@@ -69,6 +71,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     smtpUrl: env.SANAD_SMTP_URL || undefined,
     mailFrom: env.SANAD_MAIL_FROM ?? 'sanad@localhost',
     webhookAllowedHosts: (env.SANAD_WEBHOOK_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+    feedAllowedHosts: (env.SANAD_FEED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
     ...stripUndefined(overrides),
   };
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {

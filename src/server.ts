@@ -36,6 +36,7 @@ import stixRoutes from './features/exchange/stix/routes.ts';
 import importDoorRoutes from './features/exchange/routes.ts';
 import taxiiRoutes from './features/exchange/taxii/routes.ts';
 import mispRoutes from './features/exchange/misp/routes.ts';
+import feedRoutes from './features/exchange/feeds/routes.ts';
 
 export interface ServerOptions {
   /** pino logger settings; false silences logs (tests). */
@@ -124,6 +125,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       await api.register(stixRoutes, { ctx });
       await api.register(importDoorRoutes, { ctx });
       await api.register(mispRoutes, { ctx });
+      await api.register(feedRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import type { Role } from '../src/domain/roles.ts';
 import { createApiKey } from '../src/features/api-keys/service.ts';
+import { createFeed } from '../src/features/exchange/feeds/service.ts';
 import { createUser } from '../src/features/users/service.ts';
 import { loadWarninglist } from '../src/features/warninglists/service.ts';
 import { systemViewer } from '../src/policy/viewer.ts';
@@ -72,6 +73,17 @@ const warninglist = () => ({ name: `Matrix list ${unique()}`, version: 1, descri
 
 async function newWarninglist(world: World): Promise<string> {
   return (await loadWarninglist(world.app.ctx, system, warninglist())).id!;
+}
+
+/** A feed address the matrix node allows; nothing listens there, so a pull fails at once (and is recorded). */
+function matrixFeedUrl(world: World): string {
+  if (!world.app.ctx.config.feedAllowedHosts.includes('127.0.0.1')) world.app.ctx.config.feedAllowedHosts.push('127.0.0.1');
+  return `http://127.0.0.1:9/matrix-${unique()}.txt`;
+}
+
+/** A disabled free-text feed of `orgId`, made by the operator. */
+async function newFeed(world: World, orgId: string): Promise<string> {
+  return (await createFeed(world.app.ctx, system, { kind: 'freetext', url: matrixFeedUrl(world), orgId, enabled: false })).id;
 }
 
 /** An incident of `writer`'s team; with `askTeam`, that team is asked to assist. */
@@ -327,6 +339,59 @@ const ROWS: Row[] = [
     route: 'GET /api/v1/misp/feed/:own-team (unpublished).json',
     expected: expect(404, 404, 404, 404, 404, 401),
     send: async (w, s) => w.app.request({ method: 'GET', url: `/api/v1/misp/feed/${(await newEvent(w, w.writerA, false)).id}.json`, session: s }),
+  },
+  // Feeds: a team's members see its feeds, its org-admin manages them, its analysts pull them; the
+  // node's operators do all of it for any team. Another team's feed is not there for anyone else.
+  { route: 'GET /api/v1/feeds', expected: expect(200, 200, 200, 200, 200, 401), send: get('/api/v1/feeds') },
+  {
+    route: 'POST /api/v1/feeds (own team)',
+    expected: expect(201, 201, 201, 403, 403, 401),
+    send: (w, s) => w.app.request({ method: 'POST', url: '/api/v1/feeds', session: s, payload: { kind: 'freetext', url: matrixFeedUrl(w), enabled: false } }),
+  },
+  {
+    route: 'POST /api/v1/feeds (other team)',
+    expected: expect(201, 201, 403, 403, 403, 401),
+    send: (w, s) => w.app.request({ method: 'POST', url: '/api/v1/feeds', session: s, payload: { kind: 'freetext', url: matrixFeedUrl(w), orgId: w.teamB, enabled: false } }),
+  },
+  {
+    route: 'GET /api/v1/feeds/:own-team',
+    expected: expect(200, 200, 200, 200, 200, 401),
+    send: async (w, s) => w.app.request({ method: 'GET', url: `/api/v1/feeds/${await newFeed(w, w.teamA)}`, session: s }),
+  },
+  {
+    route: 'GET /api/v1/feeds/:other-team',
+    expected: expect(200, 200, 404, 404, 404, 401),
+    send: async (w, s) => w.app.request({ method: 'GET', url: `/api/v1/feeds/${await newFeed(w, w.teamB)}`, session: s }),
+  },
+  {
+    route: 'GET /api/v1/feeds/:own-team/state',
+    expected: expect(200, 200, 200, 200, 200, 401),
+    send: async (w, s) => w.app.request({ method: 'GET', url: `/api/v1/feeds/${await newFeed(w, w.teamA)}/state`, session: s }),
+  },
+  {
+    route: 'PATCH /api/v1/feeds/:own-team',
+    expected: expect(200, 200, 200, 403, 403, 401),
+    send: async (w, s) => w.app.request({ method: 'PATCH', url: `/api/v1/feeds/${await newFeed(w, w.teamA)}`, session: s, payload: { intervalMinutes: 30 } }),
+  },
+  {
+    route: 'PATCH /api/v1/feeds/:other-team',
+    expected: expect(200, 200, 404, 404, 404, 401),
+    send: async (w, s) => w.app.request({ method: 'PATCH', url: `/api/v1/feeds/${await newFeed(w, w.teamB)}`, session: s, payload: { intervalMinutes: 30 } }),
+  },
+  {
+    route: 'DELETE /api/v1/feeds/:own-team',
+    expected: expect(204, 204, 204, 403, 403, 401),
+    send: async (w, s) => w.app.request({ method: 'DELETE', url: `/api/v1/feeds/${await newFeed(w, w.teamA)}`, session: s }),
+  },
+  {
+    route: 'POST /api/v1/feeds/:own-team/pull',
+    expected: expect(200, 200, 200, 200, 403, 401),
+    send: async (w, s) => w.app.request({ method: 'POST', url: `/api/v1/feeds/${await newFeed(w, w.teamA)}/pull?wait=60`, session: s }),
+  },
+  {
+    route: 'POST /api/v1/feeds/:other-team/pull',
+    expected: expect(200, 200, 404, 404, 404, 401),
+    send: async (w, s) => w.app.request({ method: 'POST', url: `/api/v1/feeds/${await newFeed(w, w.teamB)}/pull?wait=60`, session: s }),
   },
   {
     route: 'POST /api/v1/sharing-groups',

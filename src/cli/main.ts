@@ -11,6 +11,7 @@ import { registerRoutingCommands } from './routing.ts';
 import { registerIncidentCommands } from './incidents.ts';
 import { registerAdvisoryCommands } from './advisories.ts';
 import { registerMispCommands } from './misp.ts';
+import { registerFeedCommands } from './feeds.ts';
 import { reportError } from './context.ts';
 
 const program = new Command('sanad')
@@ -29,6 +30,7 @@ registerRoutingCommands(program);
 registerIncidentCommands(program);
 registerAdvisoryCommands(program);
 registerMispCommands(program);
+registerFeedCommands(program);
 registerBench(program);
 
 program.parseAsync(process.argv).catch(reportError);

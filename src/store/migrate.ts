@@ -9,6 +9,7 @@ import * as stix from './migrations/0005_stix.ts';
 import * as advisories from './migrations/0006_advisories.ts';
 import * as misp from './migrations/0007_misp.ts';
 import * as taxii from './migrations/0008_taxii.ts';
+import * as feeds from './migrations/0009_feeds.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_identity': identity,
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0006_advisories': advisories,
   '0007_misp': misp,
   '0008_taxii': taxii,
+  '0009_feeds': feeds,
 };
 
 class StaticMigrations implements MigrationProvider {

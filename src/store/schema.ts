@@ -487,6 +487,65 @@ export interface TaxiiStatusTable {
   body: string;
 }
 
+/** A remote source a team pulls on a schedule, with the state of its pulls (migration 0009). */
+export interface FeedTable {
+  id: string;
+  owner_org_id: string;
+  name: string;
+  kind: string; // 'taxii' | 'misp' | 'csv' | 'freetext'
+  url: string;
+  collection_id: string | null;
+  /** CSV: 1-based columns of the value and of its type (absent: recognised from the value). */
+  csv_value_column: number | null;
+  csv_type_column: number | null;
+  csv_delimiter: string | null;
+  csv_header: number;
+  auth_type: string | null; // 'basic' | 'bearer' | 'header'
+  auth_user: string | null;
+  auth_header: string | null;
+  /** Sent to the remote; never returned by the API. */
+  auth_secret: string | null;
+  tlp: string;
+  pap: string;
+  distribution: string;
+  sharing_group_id: string | null;
+  publish: number;
+  enabled: number;
+  interval_minutes: number;
+  next_pull_at: string;
+  status: string; // 'never' | 'running' | 'succeeded' | 'unchanged' | 'failed'
+  /** Held by the pull running now; null when none runs. */
+  pull_token: string | null;
+  pull_started_at: string | null;
+  /** What the running pull is doing, in words. */
+  pull_phase: string | null;
+  pull_finished_at: string | null;
+  last_success_at: string | null;
+  last_error: string | null;
+  last_notes: string; // JSON array of strings
+  count_objects: number;
+  count_events: number;
+  count_indicators: number;
+  count_skipped: number;
+  count_invalid: number;
+  cursor: string; // JSON, per kind
+  created_at: string;
+  modified: string;
+}
+
+/** An event written by a feed's pull (migration 0009). */
+export interface FeedEventTable {
+  feed_id: string;
+  event_id: string;
+  pulled_at: string;
+}
+
+/** A value a list feed has brought already: sha256 of "type|normalised" (migration 0009). */
+export interface FeedValueTable {
+  feed_id: string;
+  value_hash: string;
+}
+
 export interface Database {
   node_setting: NodeSettingTable;
   organisation: OrganisationTable;
@@ -527,5 +586,8 @@ export interface Database {
   advisory: AdvisoryTable;
   advisory_version: AdvisoryVersionTable;
   misp_element: MispElementTable;
+  feed: FeedTable;
+  feed_event: FeedEventTable;
+  feed_value: FeedValueTable;
 }
 
