@@ -154,6 +154,8 @@ for (const engine of await testEngines()) {
         assert.equal(response.statusCode, 200, response.body);
         assert.ok(!response.body.includes(secret), 'the secret never leaves the node');
       }
+      const stored = await local.ctx.store.db.selectFrom('feed').select('auth_secret').where('id', '=', created.id).executeTakeFirstOrThrow();
+      assert.ok(stored.auth_secret && !stored.auth_secret.includes(secret), 'stored sealed, not as written');
       // A TAXII server takes HTTP Basic: an API key is its password.
       const bearerTaxii = await call(people.adminA, 'POST', '/feeds', { kind: 'taxii', url: `${remoteBase}/taxii2/api/`, collectionId: 'x', credentials: { type: 'bearer', token: 'k' } });
       assert.equal(bearerTaxii.statusCode, 422, bearerTaxii.body);

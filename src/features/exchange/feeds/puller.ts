@@ -39,6 +39,7 @@ import { importStix } from '../stix/import.ts';
 import { TaxiiClient, TaxiiError, TaxiiProtocolError, type ObjectPage } from '../taxii/client.ts';
 import { checkFeedAddress, checkFeedUrl, describeFailure, fetchFeedFile, FeedSourceError, type FeedRequest } from './outbound.ts';
 import * as q from './queries.ts';
+import { openSecret } from '../../node/derived-keys.ts';
 
 export interface PullLimits {
   /** One request, its answer included. */
@@ -210,8 +211,9 @@ class Pull {
   }
 
   credentialHeaders(): Record<string, string> {
-    const { auth_type: type, auth_secret: secret } = this.feed;
-    if (!type || !secret) return {};
+    const { auth_type: type, auth_secret: sealed } = this.feed;
+    if (!type || !sealed) return {};
+    const secret = openSecret(this.ctx.config.dataDir, sealed);
     if (type === 'basic') return { authorization: `Basic ${Buffer.from(`${this.feed.auth_user ?? ''}:${secret}`).toString('base64')}` };
     if (type === 'bearer') return { authorization: `Bearer ${secret}` };
     return { [this.feed.auth_header ?? 'authorization']: secret };
@@ -267,7 +269,7 @@ async function pullTaxii(pull: Pull): Promise<SourceResult> {
   await checkFeedAddress(root, pull.ctx.config.feedAllowedHosts);
   if (!feed.collection_id) throw new Invalid('collectionId', 'a TAXII feed names the collection it pulls');
   const client = new TaxiiClient({
-    ...(feed.auth_type === 'basic' && feed.auth_secret ? { password: feed.auth_secret, user: feed.auth_user ?? undefined } : {}),
+    ...(feed.auth_type === 'basic' && feed.auth_secret ? { password: openSecret(pull.ctx.config.dataDir, feed.auth_secret), user: feed.auth_user ?? undefined } : {}),
     timeoutMs: limits.timeoutMs,
   });
 

@@ -18,6 +18,7 @@ import { checkFeedUrl } from './outbound.ts';
 import { checkFeedHandling, claimFeedPull, describeCursor, mispFeedBase, runClaimedPull, type PullOptions } from './puller.ts';
 import * as q from './queries.ts';
 import type { CreateFeedInput, CredentialsInput, Feed, FeedKind, FeedStatus, UpdateFeedInput } from './schemas.ts';
+import { sealSecret } from '../../node/derived-keys.ts';
 
 const DEFAULT_INTERVAL_MINUTES = 60;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -100,17 +101,19 @@ function feedUrl(ctx: AppContext, kind: FeedKind, text: string): string {
   return url;
 }
 
-function credentialColumns(kind: FeedKind, credentials: CredentialsInput | null): Pick<FeedTable, 'auth_type' | 'auth_user' | 'auth_header' | 'auth_secret'> {
+function credentialColumns(ctx: AppContext, kind: FeedKind, credentials: CredentialsInput | null): Pick<FeedTable, 'auth_type' | 'auth_user' | 'auth_header' | 'auth_secret'> {
+  // Stored sealed: a copy of the database alone does not give away a remote's credentials.
+  const seal = (secret: string) => sealSecret(ctx.config.dataDir, secret);
   if (credentials === null) return { auth_type: null, auth_user: null, auth_header: null, auth_secret: null };
   // The TAXII 2.1 client speaks HTTP Basic, which every TAXII server must take (an API key goes as the password).
   if (kind === 'taxii' && credentials.type !== 'basic') throw new Invalid('credentials.type', 'a TAXII feed sends HTTP Basic credentials (an API key goes as the password)');
   switch (credentials.type) {
     case 'basic':
-      return { auth_type: 'basic', auth_user: credentials.username ?? (kind === 'taxii' ? 'sanad' : ''), auth_header: null, auth_secret: credentials.password };
+      return { auth_type: 'basic', auth_user: credentials.username ?? (kind === 'taxii' ? 'sanad' : ''), auth_header: null, auth_secret: seal(credentials.password) };
     case 'bearer':
-      return { auth_type: 'bearer', auth_user: null, auth_header: null, auth_secret: credentials.token };
+      return { auth_type: 'bearer', auth_user: null, auth_header: null, auth_secret: seal(credentials.token) };
     case 'header':
-      return { auth_type: 'header', auth_user: null, auth_header: credentials.name.toLowerCase(), auth_secret: credentials.value };
+      return { auth_type: 'header', auth_user: null, auth_header: credentials.name.toLowerCase(), auth_secret: seal(credentials.value) };
   }
 }
 
@@ -160,7 +163,7 @@ export async function createFeed(ctx: AppContext, actor: Actor, input: CreateFee
     kind: input.kind,
     url,
     ...source,
-    ...credentialColumns(input.kind, input.credentials ?? null),
+    ...credentialColumns(ctx, input.kind, input.credentials ?? null),
     tlp: handling.tlp,
     pap: input.pap ?? 'AMBER',
     distribution,
@@ -231,7 +234,7 @@ export async function updateFeed(ctx: AppContext, actor: Actor, id: string, inpu
       newSource = true;
     }
     if (newSource) changes.cursor = '{}';
-    if (input.credentials !== undefined) Object.assign(changes, credentialColumns(kind, input.credentials));
+    if (input.credentials !== undefined) Object.assign(changes, credentialColumns(ctx, kind, input.credentials));
 
     const distribution = input.distribution ?? (row.distribution as Distribution);
     const sharingGroupId = distribution !== 'sharing_group' ? null : input.sharingGroupId !== undefined ? input.sharingGroupId : row.sharing_group_id;

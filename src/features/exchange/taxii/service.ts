@@ -15,7 +15,7 @@ import { mayReadIntel } from '../../../policy/intel.ts';
 import { postedHandling, taxiiCollectionsFor, type TaxiiCollection } from '../../../policy/taxii.ts';
 import type { Actor, Viewer } from '../../../policy/viewer.ts';
 import { nowIso } from '../../../store/time.ts';
-import { loadNodePrivateKey } from '../../node/keys.ts';
+import { nodeDerivedKey } from '../../node/derived-keys.ts';
 import { readNodeInfo } from '../../node/service.ts';
 import { usableSharingGroups } from '../../intel/queries.ts';
 import { importStix } from '../stix/import.ts';
@@ -84,18 +84,9 @@ export interface ObjectsQuery {
   'match[spec_version]'?: string | undefined;
 }
 
-const cursorKeys = new Map<string, Buffer>();
 // `next` is a stateless cursor signed by the node, so it survives restarts and cannot be forged
 // to page past what the filters allow.
-function cursorKey(ctx: AppContext): Buffer {
-  let key = cursorKeys.get(ctx.config.dataDir);
-  if (!key) {
-    const secret = loadNodePrivateKey(ctx.config.dataDir).export({ format: 'der', type: 'pkcs8' });
-    key = crypto.createHash('sha256').update('taxii next cursor\u0000').update(secret).digest();
-    cursorKeys.set(ctx.config.dataDir, key);
-  }
-  return key;
-}
+const cursorKey = (ctx: AppContext) => nodeDerivedKey(ctx.config.dataDir, 'taxii next cursor');
 
 function encodeCursor(ctx: AppContext, cursor: q.PageCursor): string {
   const body = Buffer.from(JSON.stringify(cursor)).toString('base64url');
