@@ -33,13 +33,22 @@ export interface ObjectFilter {
 // planners always choose), each marked visible or not by the policy's predicates in SQL; only the
 // keys of candidates the caller may not see leave the database. Asked to sort everything the
 // caller may see, PostgreSQL misjudged the predicates and sorted the whole collection per page.
-const ROUND = 2000;
+// A round is about a page when everything is visible, and grows when much is not.
+const FIRST_ROUND_MIN = 100;
+const ROUND_MAX = 8000;
+const roundSizes = function* (limit: number) {
+  let size = Math.max(limit, FIRST_ROUND_MIN);
+  for (;;) {
+    yield size;
+    size = Math.min(size * 2, ROUND_MAX);
+  }
+};
 
 export async function heldObjectsPage(tx: Tx, viewer: Viewer, scope: CollectionScope, f: ObjectFilter, limit: number) {
   const found: { id: string; version: string; object: string; date_added: string; added_key: string }[] = [];
   let afterKey = f.after?.s === 0 ? f.after.k : undefined;
   const afterDate = f.after?.s === 1 ? f.after.d : undefined;
-  for (;;) {
+  for (const round of roundSizes(limit)) {
     let candidates = tx.selectFrom('stix_object').selectAll('stix_object');
     if (f.addedAfter) candidates = candidates.where('stix_object.date_added', '>', f.addedAfter);
     if (f.ids) candidates = candidates.where('stix_object.id', 'in', f.ids.stix.length ? f.ids.stix : ['']);
@@ -48,22 +57,23 @@ export async function heldObjectsPage(tx: Tx, viewer: Viewer, scope: CollectionS
     candidates = candidates.where((eb) => versionCondition(eb, f.version));
     if (afterKey !== undefined) candidates = candidates.where('stix_object.added_key', '>', afterKey);
     else if (afterDate !== undefined) candidates = candidates.where('stix_object.date_added', '>', afterDate);
-    const round = await tx
-      .selectFrom(candidates.orderBy('stix_object.added_key').limit(ROUND).as('stix_object'))
+    const rows = await tx
+      .selectFrom(candidates.orderBy('stix_object.added_key').limit(round).as('stix_object'))
       .innerJoin('event', 'event.id', 'stix_object.event_id')
       .select('stix_object.added_key')
       .select((eb) => eb.case().when(eb.and([stixObjectsVisibleTo(viewer)(eb), stixObjectsInScope(scope)(eb)])).then(eb.ref('stix_object.object')).else(null).end().as('object'))
       .orderBy('stix_object.added_key')
       .execute();
-    for (const row of round) {
+    for (const row of rows) {
       if (row.object === null) continue;
       // added_key is date_added|id|version|owner.
       const [dateAdded = '', id = '', version = ''] = row.added_key.split('|');
       found.push({ id, version, object: row.object, date_added: dateAdded, added_key: row.added_key });
     }
-    if (found.length >= limit || round.length < ROUND) return found.slice(0, limit);
-    afterKey = round[round.length - 1]!.added_key;
+    if (found.length >= limit || rows.length < round) break;
+    afterKey = rows[rows.length - 1]!.added_key;
   }
+  return found.slice(0, limit);
 }
 
 function versionCondition(eb: ExpressionBuilder<Database, 'stix_object'>, match: VersionMatch) {
@@ -90,7 +100,7 @@ function versionCondition(eb: ExpressionBuilder<Database, 'stix_object'>, match:
 export async function ownIndicatorsPage(tx: Tx, viewer: Viewer, scope: CollectionScope, f: ObjectFilter, limit: number) {
   const visibleIds: string[] = [];
   let after = f.after;
-  for (;;) {
+  for (const round of roundSizes(limit)) {
     let candidates = tx
       .selectFrom('indicator')
       .selectAll('indicator')
@@ -108,17 +118,17 @@ export async function ownIndicatorsPage(tx: Tx, viewer: Viewer, scope: Collectio
           : eb.or([eb('indicator.modified', '>', cursor.d), eb.and([eb('indicator.modified', '=', cursor.d), eb('indicator.id', '>', cursor.k)])]),
       );
     }
-    const round = await tx
-      .selectFrom(candidates.orderBy('indicator.modified').orderBy('indicator.id').limit(ROUND).as('indicator'))
+    const rows = await tx
+      .selectFrom(candidates.orderBy('indicator.modified').orderBy('indicator.id').limit(round).as('indicator'))
       .innerJoin('event', 'event.id', 'indicator.event_id')
       .select(['indicator.id', 'indicator.modified'])
       .select((eb) => eb.and([indicatorsVisibleTo(viewer)(eb), indicatorsInScope(scope)(eb)]).as('visible'))
       .orderBy('indicator.modified')
       .orderBy('indicator.id')
       .execute();
-    for (const row of round) if (row.visible) visibleIds.push(row.id);
-    if (visibleIds.length >= limit || round.length < ROUND) break;
-    const last = round[round.length - 1]!;
+    for (const row of rows) if (row.visible) visibleIds.push(row.id);
+    if (visibleIds.length >= limit || rows.length < round) break;
+    const last = rows[rows.length - 1]!;
     after = { d: last.modified, s: 1, k: last.id };
   }
   const ids = visibleIds.slice(0, limit);
