@@ -284,6 +284,7 @@ export async function importStix(ctx: AppContext, actor: Actor, source: AsyncIte
     await intel.insertEvent(tx, newEventRow({ id: eventId, ownerOrgId, originNode: node?.name ?? 'local', info: options.info ?? 'STIX import', now }, header));
     const target = new StixImport(tx, ctx, { id: eventId, ownerOrgId, handling }, warninglists, await intel.usableSharingGroups(tx, viewer));
     let objectsRead = 0;
+    let writing: Promise<void> = Promise.resolve();
     const { shape, bundleId } = await readStixDocument(source, {
       maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
       onObject: (object, path) => {
@@ -291,10 +292,17 @@ export async function importStix(ctx: AppContext, actor: Actor, source: AsyncIte
         objectsRead += 1;
       },
       afterChunk: async (bytes) => {
-        if (target.queued >= BATCH) await target.flush();
+        if (target.queued >= BATCH) {
+          // On PostgreSQL a batch is written while the next one is read and checked; one at a time,
+          // in order, on the transaction's connection. (SQLite writes synchronously: no overlap.)
+          await writing;
+          writing = target.flush();
+          writing.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+        }
         options.onProgress?.({ bytes, objects: objectsRead });
       },
     });
+    await writing;
     await target.flush();
     if (objectsRead === 0) throw new Invalid('objects', 'the document holds no STIX object');
     if (target.result.objects === 0) {
