@@ -144,6 +144,13 @@ export async function tagsOfIndicators(tx: Tx, indicatorIds: string[]) {
   return tx.selectFrom('indicator_tag').select(['indicator_id', 'name']).where('indicator_id', 'in', indicatorIds).orderBy('name').execute();
 }
 
+/** The tags of each of `indicatorIds`, by indicator. */
+export async function tagsByIndicator(tx: Tx, indicatorIds: string[]): Promise<Map<string, string[]>> {
+  const tags = new Map<string, string[]>();
+  for (const row of await tagsOfIndicators(tx, indicatorIds)) tags.set(row.indicator_id, [...(tags.get(row.indicator_id) ?? []), row.name]);
+  return tags;
+}
+
 export async function usableSharingGroups(tx: Tx, viewer: Viewer): Promise<Set<string>> {
   const rows = await tx.selectFrom('sharing_group').select('id').where(sharingGroupsVisibleTo(viewer)).execute();
   return new Set(rows.map((r) => r.id));

@@ -12,6 +12,7 @@ import { derivedRelationship, observableFor, organisationIdentity, stixIdOf, sti
 import type { Actor } from '../../../policy/viewer.ts';
 import { appendAudit } from '../../audit/service.ts';
 import { getEvent } from '../../intel/service.ts';
+import { tagsByIndicator } from '../../intel/queries.ts';
 import * as q from './queries.ts';
 
 const BATCH = 2000;
@@ -85,7 +86,7 @@ async function* bundleChunks(ctx: AppContext, actor: Actor, event: Awaited<Retur
   for (;;) {
     const batch = await q.visibleOwnIndicatorsOfEvent(db, viewer, event.id, afterId, BATCH);
     if (batch.length === 0) break;
-    const [tags, sightings] = await Promise.all([q.tagsOfIndicators(db, batch.map((r) => r.id)), q.sightingsByTeam(db, batch.map((r) => r.id))]);
+    const [tags, sightings] = await Promise.all([tagsByIndicator(db, batch.map((r) => r.id)), q.sightingsByTeam(db, batch.map((r) => r.id))]);
     chunk = '';
     for (const row of batch) {
       const tlp = (row.tlp ?? eventTlp) as Tlp;

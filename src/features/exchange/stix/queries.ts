@@ -138,14 +138,6 @@ export async function visibleOwnIndicatorsOfEvent(tx: Tx, viewer: Viewer, eventI
   return query.orderBy('indicator.id').limit(limit).execute();
 }
 
-export async function tagsOfIndicators(tx: Tx, ids: string[]): Promise<Map<string, string[]>> {
-  const tags = new Map<string, string[]>();
-  if (ids.length === 0) return tags;
-  const rows = await tx.selectFrom('indicator_tag').select(['indicator_id', 'name']).where('indicator_id', 'in', ids).orderBy('name').execute();
-  for (const row of rows) tags.set(row.indicator_id, [...(tags.get(row.indicator_id) ?? []), row.name]);
-  return tags;
-}
-
 export async function organisationForIdentity(tx: Tx, id: string) {
   return tx.selectFrom('organisation').select(['id', 'name', 'country', 'created_at', 'modified_at']).where('id', '=', id).executeTakeFirstOrThrow();
 }

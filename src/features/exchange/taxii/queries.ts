@@ -157,14 +157,6 @@ export async function ownIndicatorsPage(tx: Tx, viewer: Viewer, scope: Collectio
     .execute();
 }
 
-export async function tagsOfIndicators(tx: Tx, ids: string[]): Promise<Map<string, string[]>> {
-  const tags = new Map<string, string[]>();
-  if (ids.length === 0) return tags;
-  const rows = await tx.selectFrom('indicator_tag').select(['indicator_id', 'name']).where('indicator_id', 'in', ids).orderBy('name').execute();
-  for (const row of rows) tags.set(row.indicator_id, [...(tags.get(row.indicator_id) ?? []), row.name]);
-  return tags;
-}
-
 export async function teamName(tx: Tx, orgId: string): Promise<{ name: string } | null> {
   return (await tx.selectFrom('organisation').select('name').where('id', '=', orgId).executeTakeFirst()) ?? null;
 }

@@ -17,7 +17,7 @@ import type { Actor, Viewer } from '../../../policy/viewer.ts';
 import { nowIso } from '../../../store/time.ts';
 import { nodeDerivedKey } from '../../node/derived-keys.ts';
 import { readNodeInfo } from '../../node/service.ts';
-import { usableSharingGroups } from '../../intel/queries.ts';
+import { tagsByIndicator, usableSharingGroups } from '../../intel/queries.ts';
 import { importStix } from '../stix/import.ts';
 import * as q from './queries.ts';
 
@@ -151,7 +151,7 @@ async function readPage(ctx: AppContext, viewer: Viewer, collection: TaxiiCollec
     q.heldObjectsPage(db, viewer, scope, filter, limit + 1),
     wantsIndicators ? q.ownIndicatorsPage(db, viewer, scope, filter, limit + 1) : Promise.resolve([]),
   ]);
-  const tags = await q.tagsOfIndicators(db, own.map((row) => row.id));
+  const tags = await tagsByIndicator(db, own.map((row) => row.id));
   const entries: PageEntry[] = [
     ...held.map((row): PageEntry => {
       let parsed: Record<string, unknown> | undefined;
