@@ -160,6 +160,13 @@ describe('sanad import, export and warninglist (sqlite)', () => {
     assert.match(id!, new RegExp(`^${UUID}$`));
     const event = await getEvent(ctx!, system, id!);
     assert.deepEqual([event.tlp, event.distribution, event.indicatorCount], ['GREEN', 'community', 1]);
+
+    const exported = await sanad(config, 'stix', 'export', id!);
+    assertExit(exported, 0);
+    const back = JSON.parse(exported.stdout) as { type: string; objects: { id: string; pattern?: string }[] };
+    assert.equal(back.type, 'bundle');
+    assert.ok(back.objects.some((o) => o.id === 'indicator--3c2b1a09-8f7e-4d6c-9b5a-0e1f2d3c4b5a' && o.pattern?.includes('door.cli-import')), 'the indicator comes back as it came');
+    assert.match(exported.stderr, /^exported \d+ STIX objects\n$/);
   });
 
   test('warninglist load reads a MISP-format list.json; warninglist list shows it beside the shipped lists', async () => {

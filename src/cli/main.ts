@@ -11,6 +11,7 @@ import { registerRoutingCommands } from './routing.ts';
 import { registerIncidentCommands } from './incidents.ts';
 import { registerAdvisoryCommands } from './advisories.ts';
 import { registerMispCommands } from './misp.ts';
+import { registerStixCommands } from './stix.ts';
 import { registerFeedCommands } from './feeds.ts';
 import { reportError } from './context.ts';
 
@@ -30,6 +31,7 @@ registerRoutingCommands(program);
 registerIncidentCommands(program);
 registerAdvisoryCommands(program);
 registerMispCommands(program);
+registerStixCommands(program);
 registerFeedCommands(program);
 registerBench(program);
 
