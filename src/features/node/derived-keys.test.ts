@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createNodeKeyPair } from './keys.ts';
-import { nodeDerivedKey, openSecret, sealSecret } from './derived-keys.ts';
+import { nodeDerivedKey, openSecret, readStoredSecret, sealSecret } from './derived-keys.ts';
 
 const nodeDir = () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sanad-keys-'));
@@ -24,6 +24,8 @@ test('a sealed secret opens on its node only, and not once altered', () => {
     const altered = sealed.slice(0, -2) + (sealed.endsWith('AA') ? 'AB' : 'AA');
     assert.throws(() => openSecret(here, altered));
     assert.throws(() => openSecret(here, 'plain text'), /not sealed/);
+    assert.equal(readStoredSecret(here, sealed), 'api-key-of-the-remote ✓');
+    assert.equal(readStoredSecret(here, 'written before sealing'), 'written before sealing');
   } finally {
     fs.rmSync(here, { recursive: true, force: true });
     fs.rmSync(elsewhere, { recursive: true, force: true });

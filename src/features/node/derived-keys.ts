@@ -35,3 +35,8 @@ export function openSecret(dataDir: string, stored: string): string {
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));
   return Buffer.concat([decipher.update(Buffer.from(sealed, 'base64url')), decipher.final()]).toString('utf8');
 }
+
+/** A stored secret, sealed or (written before secrets were sealed) as it was stored. */
+export function readStoredSecret(dataDir: string, stored: string): string {
+  return stored.startsWith(SEALED) ? openSecret(dataDir, stored) : stored;
+}

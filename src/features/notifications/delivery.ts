@@ -10,6 +10,7 @@ import type { NotificationTable } from '../../store/schema.ts';
 import { composeEncrypted, composeSigned } from './mail.ts';
 import { nodeSigningKey } from './signing-key.ts';
 import { checkDeliveryTarget, signPayload, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook-signature.ts';
+import { readStoredSecret } from '../node/derived-keys.ts';
 
 export const MAX_ATTEMPTS = 8;
 const FIRST_RETRY_SECONDS = 30;
@@ -67,7 +68,7 @@ async function postWebhook(ctx: AppContext, row: NotificationTable): Promise<voi
       'x-sanad-topic': row.topic,
       'x-sanad-delivery': row.id,
       [TIMESTAMP_HEADER]: String(timestamp),
-      [SIGNATURE_HEADER]: signPayload(hook.secret, timestamp, row.body),
+      [SIGNATURE_HEADER]: signPayload(readStoredSecret(ctx.config.dataDir, hook.secret), timestamp, row.body),
     },
     body: row.body,
   });

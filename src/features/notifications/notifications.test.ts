@@ -167,6 +167,8 @@ for (const engine of await testEngines()) {
       assert.equal((await call(managerA, 'POST', '/webhooks', { direction: 'out', url: 'https://siem.a.example/hook', topics: ['no.such.topic'] })).json().field, 'topics[0]');
       assert.equal((await call(analystA, 'POST', '/webhooks', { direction: 'out', url: receiver.url })).statusCode, 403);
       const hook = await ok(managerA, 'POST', '/webhooks', { direction: 'out', url: receiver.url, topics: ['coordination.answered'] }, 201);
+      const stored = await app.ctx.store.db.selectFrom('webhook').select('secret').where('id', '=', hook.id).executeTakeFirstOrThrow();
+      assert.ok(!stored.secret.includes(hook.secret), 'the secret is stored sealed');
 
       const incident = await ok(analystA, 'POST', '/incidents', { title: 'Hooked', classification: 'other', severity: 'low', tlp: 'GREEN' }, 201);
       const asked = await ok(analystA, 'POST', `/incidents/${incident.id}/coordination`, { orgIds: [team.B] });

@@ -13,6 +13,7 @@ import { appendAudit } from '../audit/service.ts';
 import { describeNotification } from './delivery.ts';
 import { TOPICS, type Topic } from './topics.ts';
 import { checkWebhookUrl, newSecret, verifySignature } from './webhook-signature.ts';
+import { readStoredSecret, sealSecret } from '../node/derived-keys.ts';
 
 export interface WebhookView {
   id: string;
@@ -52,12 +53,14 @@ export async function createWebhook(
     throw new Invalid('url', 'an incoming webhook has no URL of its own: systems post to /api/v1/inbound/{id}');
   }
   const topics = input.direction === 'out' ? checkTopics(input.topics ?? ['*']) : [];
-  const row = { id: newId(), org_id: viewer.orgId, direction: input.direction, url, secret: newSecret(), topics: toJson(topics), enabled: 1, created_at: nowIso() };
+  const secret = newSecret();
+  // Stored sealed: a copy of the database alone does not let anyone sign as the node or as the sender.
+  const row = { id: newId(), org_id: viewer.orgId, direction: input.direction, url, secret: sealSecret(ctx.config.dataDir, secret), topics: toJson(topics), enabled: 1, created_at: nowIso() };
   await ctx.store.db.transaction().execute(async (tx) => {
     await tx.insertInto('webhook').values(row).execute();
     await appendAudit(tx, ctx.store.engine, actor, { action: 'webhook.create', objectType: 'webhook', objectId: row.id, orgId: viewer.orgId, details: { direction: input.direction, url, topics } });
   });
-  return { ...view(row), secret: row.secret };
+  return { ...view(row), secret };
 }
 
 export async function listWebhooks(ctx: AppContext, viewer: Viewer): Promise<WebhookView[]> {
@@ -136,6 +139,6 @@ export async function authenticateInbound(ctx: AppContext, hookId: string, heade
   const hook = await ctx.store.db.selectFrom('webhook').select(['id', 'org_id', 'secret', 'enabled']).where('id', '=', hookId).where('direction', '=', 'in').executeTakeFirst();
   // Nothing is read from the body before the signature checks out.
   if (!hook || hook.enabled !== 1) throw new Unauthorized('unknown webhook or bad signature');
-  verifySignature(hook.secret, headers, rawBody);
+  verifySignature(readStoredSecret(ctx.config.dataDir, hook.secret), headers, rawBody);
   return { orgId: hook.org_id, hookId: hook.id };
 }
