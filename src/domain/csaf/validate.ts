@@ -110,9 +110,20 @@ export function fieldOfPointer(pointer: string, missingProperty?: unknown): stri
 /** Every failure of the schema and the mandatory tests: mandatory tests first (each names what it checks), then the schema's. */
 export async function validateCsaf(document: unknown): Promise<CsafFailure[]> {
   const { validate, tests } = await library();
-  const result = await validate(tests, document);
-  const failures = result.tests
-    .filter((t) => !t.isValid)
+  // One test at a time: the mandatory tests assume a document the schema accepts, and some throw on
+  // one it refuses (a null where an object belongs). A test that throws has not passed; when the
+  // schema fails too, the schema's reasons are the ones worth giving.
+  const results: { name: string; isValid: boolean; errors: LibraryMessage[]; crashed?: boolean }[] = [];
+  for (const test of tests) {
+    try {
+      results.push(...(await validate([test], document)).tests);
+    } catch (error) {
+      results.push({ name: test.name, isValid: false, errors: [{ message: `could not be checked (${error instanceof Error ? error.message : String(error)})`, instancePath: '' }], crashed: true });
+    }
+  }
+  const schemaFailed = results.some((t) => testNumber(t.name) === 'schema' && !t.isValid);
+  const failures = results
+    .filter((t) => !t.isValid && !(t.crashed && schemaFailed))
     .flatMap((t) => {
       const test = testNumber(t.name);
       const errors = t.errors.length ? t.errors : [{ message: 'failed', instancePath: '' }];
