@@ -37,6 +37,7 @@ import importDoorRoutes from './features/exchange/routes.ts';
 import taxiiRoutes from './features/exchange/taxii/routes.ts';
 import mispRoutes from './features/exchange/misp/routes.ts';
 import feedRoutes from './features/exchange/feeds/routes.ts';
+import federationRoutes from './features/federation/routes.ts';
 
 export interface ServerOptions {
   /** pino logger settings; false silences logs (tests). */
@@ -131,6 +132,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   );
   await app.register(taxiiRoutes, { ctx, prefix: '/taxii2' });
   await app.register(advisoryRoutes, { ctx }); // under /api/v1 and /.well-known/csaf: it places its routes itself
+  await app.register(federationRoutes, { ctx }); // under /api/v1/peers and /federation/v1: it places its routes itself
 
   const webIndex = path.join(ctx.config.webDir, 'index.html');
   const hasWeb = fs.existsSync(webIndex);

@@ -7,6 +7,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import type { Role } from '../src/domain/roles.ts';
 import { createApiKey } from '../src/features/api-keys/service.ts';
 import { createFeed } from '../src/features/exchange/feeds/service.ts';
+import { createPeer } from '../src/features/federation/service.ts';
 import { createUser } from '../src/features/users/service.ts';
 import { loadWarninglist } from '../src/features/warninglists/service.ts';
 import { systemViewer } from '../src/policy/viewer.ts';
@@ -84,6 +85,17 @@ function matrixFeedUrl(world: World): string {
 /** A disabled free-text feed of `orgId`, made by the operator. */
 async function newFeed(world: World, orgId: string): Promise<string> {
   return (await createFeed(world.app.ctx, system, { kind: 'freetext', url: matrixFeedUrl(world), orgId, enabled: false })).id;
+}
+
+/** A fresh Ed25519 public key (base64 raw) and an address of its own, as a peer node would publish them. */
+function peerIdentity(): { url: string; publicKey: string } {
+  const publicKey = crypto.generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x!;
+  return { url: `https://sanad-${unique()}.matrix-peer.example`, publicKey: Buffer.from(publicKey, 'base64url').toString('base64') };
+}
+
+/** A peer added by the operator. */
+async function newPeer(world: World): Promise<string> {
+  return (await createPeer(world.app.ctx, system, peerIdentity())).id;
 }
 
 /** An incident of `writer`'s team; with `askTeam`, that team is asked to assist. */
@@ -525,6 +537,30 @@ const ROWS: Row[] = [
   },
   { route: 'GET /api/v1/advisories/feed/green.json', expected: expect(200, 200, 200, 200, 200, 401), send: get('/api/v1/advisories/feed/green.json') },
   { route: 'GET /.well-known/csaf/provider-metadata.json', expected: expect(200, 200, 200, 200, 200, 200), send: get('/.well-known/csaf/provider-metadata.json') },
+  // Peers: node administrators manage them; the secretariat sees them; team roles neither.
+  { route: 'GET /api/v1/peers', expected: expect(200, 200, 403, 403, 403, 401), send: get('/api/v1/peers') },
+  {
+    route: 'POST /api/v1/peers',
+    expected: expect(201, 403, 403, 403, 403, 401),
+    send: (w, s) => w.app.request({ method: 'POST', url: '/api/v1/peers', session: s, payload: peerIdentity() }),
+  },
+  {
+    route: 'GET /api/v1/peers/:id',
+    expected: expect(200, 200, 403, 403, 403, 401),
+    send: async (w, s) => w.app.request({ method: 'GET', url: `/api/v1/peers/${await newPeer(w)}`, session: s }),
+  },
+  {
+    route: 'PATCH /api/v1/peers/:id',
+    expected: expect(200, 403, 403, 403, 403, 401),
+    send: async (w, s) => w.app.request({ method: 'PATCH', url: `/api/v1/peers/${await newPeer(w)}`, session: s, payload: { status: 'paused' } }),
+  },
+  {
+    route: 'DELETE /api/v1/peers/:id',
+    expected: expect(204, 403, 403, 403, 403, 401),
+    send: async (w, s) => w.app.request({ method: 'DELETE', url: `/api/v1/peers/${await newPeer(w)}`, session: s }),
+  },
+  { route: 'GET /federation/v1/hello (unsigned)', expected: expect(401, 401, 401, 401, 401, 401), send: get('/federation/v1/hello') },
+  { route: 'GET /federation/v1/directory (unsigned)', expected: expect(401, 401, 401, 401, 401, 401), send: get('/federation/v1/directory') },
 ];
 
 for (const engine of await testEngines()) {

@@ -13,6 +13,7 @@ import { registerAdvisoryCommands } from './advisories.ts';
 import { registerMispCommands } from './misp.ts';
 import { registerStixCommands } from './stix.ts';
 import { registerFeedCommands } from './feeds.ts';
+import { registerPeerCommands } from './peers.ts';
 import { reportError } from './context.ts';
 
 const program = new Command('sanad')
@@ -33,6 +34,7 @@ registerAdvisoryCommands(program);
 registerMispCommands(program);
 registerStixCommands(program);
 registerFeedCommands(program);
+registerPeerCommands(program);
 registerBench(program);
 
 program.parseAsync(process.argv).catch(reportError);

@@ -10,6 +10,7 @@ import * as advisories from './migrations/0006_advisories.ts';
 import * as misp from './migrations/0007_misp.ts';
 import * as taxii from './migrations/0008_taxii.ts';
 import * as feeds from './migrations/0009_feeds.ts';
+import * as peers from './migrations/0010_peers.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_identity': identity,
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0007_misp': misp,
   '0008_taxii': taxii,
   '0009_feeds': feeds,
+  '0010_peers': peers,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -546,6 +546,28 @@ export interface FeedValueTable {
   value_hash: string;
 }
 
+/** Another Sanad node this node trusts, known by its Ed25519 key (migration 0010). */
+export interface PeerTable {
+  id: string;
+  /** The peer's node name, as it signs its records. */
+  name: string;
+  base_url: string;
+  public_key: string; // base64 of the raw 32 bytes
+  fingerprint: string; // keyFingerprint(public_key): the keyid of its signed requests
+  status: string; // 'active' | 'paused'
+  created_at: string;
+  modified: string;
+  last_contact_at: string | null;
+  last_error: string | null;
+}
+
+/** A nonce of an accepted signed request, kept for twice the replay window (migration 0010). */
+export interface PeerNonceTable {
+  peer_id: string;
+  nonce: string;
+  seen_at: string;
+}
+
 export interface Database {
   node_setting: NodeSettingTable;
   organisation: OrganisationTable;
@@ -589,5 +611,7 @@ export interface Database {
   feed: FeedTable;
   feed_event: FeedEventTable;
   feed_value: FeedValueTable;
+  peer: PeerTable;
+  peer_nonce: PeerNonceTable;
 }
 

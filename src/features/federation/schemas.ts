@@ -1,0 +1,62 @@
+// Peers as the API shows them, and what the federation endpoints answer.
+import { Type, type Static } from 'typebox';
+import { NullableTimestamp, Timestamp } from '../../http/schemas.ts';
+
+export const PEER_STATUSES = ['active', 'paused'] as const;
+export type PeerStatus = (typeof PEER_STATUSES)[number];
+
+export const PeerSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String({ description: "The peer's node name, as it signs its records" }),
+  url: Type.String({ description: 'Base URL of the peer node' }),
+  publicKey: Type.String({ description: 'Ed25519 public key, base64 of the raw 32 bytes' }),
+  fingerprint: Type.String({ description: 'SHA-256 of the key, to compare out of band; the keyid of its signed requests' }),
+  status: Type.Enum(PEER_STATUSES),
+  createdAt: Timestamp,
+  modified: Timestamp,
+  lastContactAt: NullableTimestamp,
+  lastError: Type.Union([Type.String(), Type.Null()]),
+});
+export type Peer = Static<typeof PeerSchema>;
+
+export const CreatePeerBody = Type.Object(
+  {
+    url: Type.String({ minLength: 1, maxLength: 2048, description: 'Base URL of the peer node, e.g. https://sanad.cert.example' }),
+    publicKey: Type.String({ minLength: 1, maxLength: 100, description: "The peer's key as `sanad node key` prints it" }),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "The peer's node name (default: the URL's host, replaced by the name the peer announces at the first successful contact)" })),
+  },
+  { additionalProperties: false },
+);
+export type CreatePeerInput = Static<typeof CreatePeerBody>;
+
+export const UpdatePeerBody = Type.Object({ status: Type.Enum(PEER_STATUSES) }, { additionalProperties: false });
+export type UpdatePeerInput = Static<typeof UpdatePeerBody>;
+
+export const HelloSchema = Type.Object({
+  node: Type.String(),
+  publicKey: Type.String(),
+  fingerprint: Type.String(),
+  time: Timestamp,
+  peer: Type.String({ description: 'The calling node, as this node knows it' }),
+});
+export type Hello = Static<typeof HelloSchema>;
+
+export const DirectoryOrganisationSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  shortName: Type.String(),
+  country: Type.Union([Type.String(), Type.Null()]),
+  tier: Type.String(),
+  status: Type.String(),
+  homeNode: Type.String(),
+  modified: Timestamp,
+});
+export type DirectoryOrganisation = Static<typeof DirectoryOrganisationSchema>;
+
+export const ProvenanceSchema = Type.Object({ node: Type.String(), signature: Type.String(), signedAt: Timestamp });
+
+export const DirectorySchema = Type.Object({
+  node: Type.String(),
+  items: Type.Array(Type.Object({ organisation: DirectoryOrganisationSchema, provenance: ProvenanceSchema })),
+});
+export type Directory = Static<typeof DirectorySchema>;
