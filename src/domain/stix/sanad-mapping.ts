@@ -12,7 +12,7 @@ type StixObject = Record<string, unknown>;
 
 /** The STIX id of a Sanad record: a UUIDv5 of its own id (Sanad's ids are UUIDv7, which STIX 2.1
  *  validators refuse), so that every export names the record with the same id. */
-export function stixIdOf(type: string, recordKind: 'organisation' | 'event' | 'collection', recordId: string): string {
+export function stixIdOf(type: string, recordKind: 'organisation' | 'event', recordId: string): string {
   return `${type}--${uuidV5(SANAD_STIX_NAMESPACE, `${recordKind} ${recordId}`)}`;
 }
 

@@ -92,21 +92,7 @@ async function* bundleChunks(ctx: AppContext, actor: Actor, event: Awaited<Retur
       const tlp = (row.tlp ?? eventTlp) as Tlp;
       chunk += marking(tlp);
       const markings = [tlpMarkingId(tlp), eventMarkings[1]!];
-      const indicator = stixIndicatorFor(
-        {
-          id: row.id,
-          type: row.type as IndicatorType,
-          value: row.value,
-          comment: row.comment,
-          toIds: row.to_ids === 1,
-          firstSeen: row.first_seen,
-          lastSeen: row.last_seen,
-          createdAt: row.created_at,
-          modified: row.modified,
-          tags: tags.get(row.id) ?? [],
-        },
-        { createdBy, markings },
-      );
+      const indicator = stixIndicatorFor(q.sanadIndicatorOf(row, tags), { createdBy, markings });
       if (!indicator) {
         counts.notExpressible += 1;
         continue;

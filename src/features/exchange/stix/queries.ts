@@ -5,6 +5,8 @@ import type { Engine, Tx } from '../../../store/db.ts';
 import type { StixObjectTable } from '../../../store/schema.ts';
 import { indicatorsVisibleTo, stixObjectsVisibleTo } from '../../../policy/intel.ts';
 import type { Viewer } from '../../../policy/viewer.ts';
+import type { IndicatorType } from '../../../domain/indicators/types.ts';
+import type { SanadIndicator } from '../../../domain/stix/sanad-mapping.ts';
 
 const BATCH = 200;
 // Both engines take a few thousand bound parameters in one statement (SQLite's limit is 32,766).
@@ -113,29 +115,56 @@ export async function visibleObjectsOfEvent(tx: Tx, viewer: Viewer, eventId: str
   return query.orderBy('stix_object.type').orderBy('stix_object.id').limit(limit).execute();
 }
 
+/** The columns a STIX indicator is written from (with the event's handling around them). */
+export const STIX_INDICATOR_COLUMNS = [
+  'indicator.id',
+  'indicator.type',
+  'indicator.value',
+  'indicator.comment',
+  'indicator.to_ids',
+  'indicator.first_seen',
+  'indicator.last_seen',
+  'indicator.created_at',
+  'indicator.modified',
+  'event.owner_org_id',
+  'event.pap',
+] as const;
+
+type StixIndicatorRow = { id: string; type: string; value: string; comment: string; to_ids: number; first_seen: string | null; last_seen: string | null; created_at: string; modified: string };
+
+/** One of Sanad's own indicators as the STIX mapping takes it. */
+export function sanadIndicatorOf(row: StixIndicatorRow, tags: Map<string, string[]>): SanadIndicator {
+  return {
+    id: row.id,
+    type: row.type as IndicatorType,
+    value: row.value,
+    comment: row.comment,
+    toIds: row.to_ids === 1,
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
+    createdAt: row.created_at,
+    modified: row.modified,
+    tags: tags.get(row.id) ?? [],
+  };
+}
+
 /** A batch of an event's visible live indicators that Sanad wrote itself (not read from a STIX
  *  object, which is exported as received), after `afterId`. */
 export async function visibleOwnIndicatorsOfEvent(tx: Tx, viewer: Viewer, eventId: string, afterId: string | null, limit: number) {
   let query = tx
     .selectFrom('indicator')
     .innerJoin('event', 'event.id', 'indicator.event_id')
-    .select([
-      'indicator.id',
-      'indicator.type',
-      'indicator.value',
-      'indicator.comment',
-      'indicator.to_ids',
-      'indicator.first_seen',
-      'indicator.last_seen',
-      'indicator.created_at',
-      'indicator.modified',
-      (eb) => eb.fn.coalesce('indicator.tlp', 'event.tlp').as('tlp'),
-    ])
+    .select([...STIX_INDICATOR_COLUMNS, (eb) => eb.fn.coalesce('indicator.tlp', 'event.tlp').as('tlp')])
     .where('indicator.event_id', '=', eventId)
     .where('indicator.stix_id', 'is', null)
     .where(indicatorsVisibleTo(viewer));
   if (afterId) query = query.where('indicator.id', '>', afterId);
   return query.orderBy('indicator.id').limit(limit).execute();
+}
+
+/** The event's own row, for a new event's imports to remove when they brought nothing. */
+export async function deleteEmptyEvent(tx: Tx, eventId: string): Promise<void> {
+  await tx.deleteFrom('event').where('id', '=', eventId).execute();
 }
 
 export async function organisationForIdentity(tx: Tx, id: string) {

@@ -8,6 +8,7 @@ import { indicatorsVisibleTo, stixObjectsVisibleTo } from '../../../policy/intel
 import { indicatorsInScope, stixObjectsInScope, taxiiStatusesVisibleTo, type CollectionScope } from '../../../policy/taxii.ts';
 import type { Viewer } from '../../../policy/viewer.ts';
 import { STIX_EXPRESSIBLE_TYPES } from '../../../domain/stix/sanad-mapping.ts';
+import { STIX_INDICATOR_COLUMNS } from '../stix/queries.ts';
 
 /** Where a page ends: the date added, which source (0 held objects, 1 own indicators), the key. */
 export interface PageCursor {
@@ -136,20 +137,7 @@ export async function ownIndicatorsPage(tx: Tx, viewer: Viewer, scope: Collectio
   return tx
     .selectFrom('indicator')
     .innerJoin('event', 'event.id', 'indicator.event_id')
-    .select([
-      'indicator.id',
-      'indicator.type',
-      'indicator.value',
-      'indicator.comment',
-      'indicator.to_ids',
-      'indicator.first_seen',
-      'indicator.last_seen',
-      'indicator.created_at',
-      'indicator.modified',
-      'event.owner_org_id',
-      'event.pap',
-      (eb) => eb.fn.coalesce('indicator.tlp', 'event.tlp').as('tlp'),
-    ])
+    .select([...STIX_INDICATOR_COLUMNS, (eb) => eb.fn.coalesce('indicator.tlp', 'event.tlp').as('tlp')])
     .where('indicator.id', 'in', ids)
     .where(indicatorsVisibleTo(viewer))
     .orderBy('indicator.modified')

@@ -4,7 +4,6 @@
 import crypto from 'node:crypto';
 import type { AppContext } from '../../../app.ts';
 import { DomainError, Forbidden, Invalid, NotFound } from '../../../domain/errors.ts';
-import type { IndicatorType } from '../../../domain/indicators/types.ts';
 import type { Pap, Tlp } from '../../../domain/handling.ts';
 import { papMarkingId, tlpMarkingId } from '../../../domain/stix/markings.ts';
 import { validateStixObject } from '../../../domain/stix/objects.ts';
@@ -17,8 +16,10 @@ import type { Actor, Viewer } from '../../../policy/viewer.ts';
 import { nowIso } from '../../../store/time.ts';
 import { nodeDerivedKey } from '../../node/derived-keys.ts';
 import { readNodeInfo } from '../../node/service.ts';
-import { tagsByIndicator, usableSharingGroups } from '../../intel/queries.ts';
+import { tagsByIndicator } from '../../intel/queries.ts';
+import { listVisibleGroups } from '../../sharing-groups/queries.ts';
 import { importStix } from '../stix/import.ts';
+import { sanadIndicatorOf } from '../stix/queries.ts';
 import * as q from './queries.ts';
 
 export const TAXII_MEDIA_TYPE = 'application/taxii+json;version=2.1';
@@ -48,8 +49,7 @@ export function apiRoot() {
 
 async function collectionsOf(ctx: AppContext, viewer: Viewer): Promise<TaxiiCollection[]> {
   if (viewer.kind !== 'user') return taxiiCollectionsFor(viewer, null, []);
-  const groupIds = [...(await usableSharingGroups(ctx.store.db, viewer))];
-  const groups = groupIds.length ? await ctx.store.db.selectFrom('sharing_group').select(['id', 'name']).where('id', 'in', groupIds).execute() : [];
+  const groups = await listVisibleGroups(ctx.store.db, viewer);
   return taxiiCollectionsFor(viewer, await q.teamName(ctx.store.db, viewer.orgId), groups).sort((a, b) => a.id.localeCompare(b.id));
 }
 
@@ -99,8 +99,7 @@ function decodeCursor(ctx: AppContext, token: string): q.PageCursor {
   if (!body || !signature || signature.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(signature), Buffer.from(expected))) {
     throw new Invalid('next', 'is not a cursor this server gave out');
   }
-  const cursor = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as q.PageCursor;
-  return cursor;
+  return JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as q.PageCursor;
 }
 
 const list = (value: string | undefined) => (value === undefined ? undefined : value.split(',').map((v) => v.trim()).filter((v) => v !== ''));
@@ -142,6 +141,13 @@ interface PageEntry {
   version: () => string;
 }
 
+/** Addition order: date added, then held objects before own indicators, then the key. */
+function compareCursors(a: q.PageCursor, b: q.PageCursor): number {
+  if (a.d !== b.d) return a.d < b.d ? -1 : 1;
+  if (a.s !== b.s) return a.s - b.s;
+  return a.k < b.k ? -1 : a.k > b.k ? 1 : 0;
+}
+
 /** One page of what the collection holds for the caller, oldest addition first. */
 async function readPage(ctx: AppContext, viewer: Viewer, collection: TaxiiCollection, filter: q.ObjectFilter, limit: number) {
   const db = ctx.store.db;
@@ -165,36 +171,23 @@ async function readPage(ctx: AppContext, viewer: Viewer, collection: TaxiiCollec
       };
     }),
     ...own.flatMap((row): PageEntry[] => {
-      const indicator = stixIndicatorFor(
-        {
-          id: row.id,
-          type: row.type as IndicatorType,
-          value: row.value,
-          comment: row.comment,
-          toIds: row.to_ids === 1,
-          firstSeen: row.first_seen,
-          lastSeen: row.last_seen,
-          createdAt: row.created_at,
-          modified: row.modified,
-          tags: tags.get(row.id) ?? [],
-        },
-        { createdBy: stixIdOf('identity', 'organisation', row.owner_org_id), markings: [tlpMarkingId(row.tlp as Tlp), papMarkingId(row.pap as Pap)] },
-      );
+      const indicator = stixIndicatorFor(sanadIndicatorOf(row, tags), {
+        createdBy: stixIdOf('identity', 'organisation', row.owner_org_id),
+        markings: [tlpMarkingId(row.tlp as Tlp), papMarkingId(row.pap as Pap)],
+      });
       // Free text and comments have no STIX pattern: they are not offered as indicators.
       if (!indicator) return [];
       return [{ cursor: { d: row.modified, s: 1, k: row.id }, dateAdded: row.modified, id: stixIdOfIndicator(row.id), text: () => JSON.stringify(indicator), version: () => row.modified }];
     }),
   ];
-  const order = (a: PageEntry, b: PageEntry) =>
-    a.cursor.d !== b.cursor.d ? (a.cursor.d < b.cursor.d ? -1 : 1) : a.cursor.s !== b.cursor.s ? a.cursor.s - b.cursor.s : a.cursor.k < b.cursor.k ? -1 : a.cursor.k > b.cursor.k ? 1 : 0;
-  entries.sort(order);
+  entries.sort((a, b) => compareCursors(a.cursor, b.cursor));
   // Whichever source ran out first decides how far this page may safely go.
   const heldEnd = held.length > limit ? held[limit - 1] : undefined;
   const ownEnd = own.length > limit ? own[limit - 1] : undefined;
   const bounds: q.PageCursor[] = [];
   if (heldEnd) bounds.push({ d: heldEnd.date_added, s: 0, k: heldEnd.added_key });
   if (ownEnd) bounds.push({ d: ownEnd.modified, s: 1, k: ownEnd.id });
-  const within = entries.filter((entry) => bounds.every((bound) => order({ cursor: entry.cursor } as PageEntry, { cursor: bound } as PageEntry) <= 0));
+  const within = entries.filter((entry) => bounds.every((bound) => compareCursors(entry.cursor, bound) <= 0));
   const page = within.slice(0, limit);
   const more = page.length < entries.length;
   const last = page.at(-1);
@@ -287,7 +280,7 @@ export async function postObjects(ctx: AppContext, actor: Actor, collectionId: s
   if (accepted.length) {
     const handling = postedHandling(collection.scope);
     try {
-      const result = await importStix(ctx, actor, [JSON.stringify(accepted)], {
+      await importStix(ctx, actor, [JSON.stringify(accepted)], {
         tlp: handling.tlp,
         distribution: handling.distribution,
         sharingGroupId: handling.sharingGroupId,
@@ -296,7 +289,6 @@ export async function postObjects(ctx: AppContext, actor: Actor, collectionId: s
         maxBytes: MAX_CONTENT_LENGTH,
       });
       for (const object of accepted) successes.push({ id: object.id as string, version: String(object.modified ?? object.created ?? requestTimestamp) });
-      void result;
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       for (const object of accepted) failures.push({ id: object.id as string, version: String(object.modified ?? object.created ?? ''), message: error.message });
