@@ -152,7 +152,7 @@ export async function importEvent(ctx: AppContext, actor: Actor, source: AsyncIt
   const [node, warninglists] = await Promise.all([readNodeInfo(ctx), warninglistMatcher(ctx)]);
 
   const imported = await ctx.store.db.transaction().execute(async (tx) => {
-    if (viewer.kind !== 'user' && !(await tx.selectFrom('organisation').select('id').where('id', '=', ownerOrgId).executeTakeFirst())) {
+    if (viewer.kind !== 'user' && !(await q.organisationExists(tx, ownerOrgId))) {
       throw new Invalid('org', 'no such organisation');
     }
     const target = new EventImport(tx, ctx.store.engine, actor, ownerOrgId, node?.name ?? 'local', warninglists, await q.usableSharingGroups(tx, viewer), options.batchSize ?? DEFAULT_BATCH);

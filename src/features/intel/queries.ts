@@ -151,6 +151,11 @@ export async function tagsByIndicator(tx: Tx, indicatorIds: string[]): Promise<M
   return tags;
 }
 
+/** Whether an organisation of that id exists (the operator's CLI names the owner of an import). */
+export async function organisationExists(tx: Tx, id: string): Promise<boolean> {
+  return (await tx.selectFrom('organisation').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+}
+
 export async function usableSharingGroups(tx: Tx, viewer: Viewer): Promise<Set<string>> {
   const rows = await tx.selectFrom('sharing_group').select('id').where(sharingGroupsVisibleTo(viewer)).execute();
   return new Set(rows.map((r) => r.id));

@@ -272,7 +272,7 @@ export async function importStix(ctx: AppContext, actor: Actor, source: AsyncIte
   if (!ownerOrgId) throw new Invalid('org', 'name the team that owns the imported event');
   const [node, warninglists] = await Promise.all([readNodeInfo(ctx), warninglistMatcher(ctx)]);
   const result = await ctx.store.db.transaction().execute(async (tx) => {
-    if (viewer.kind !== 'user' && !(await tx.selectFrom('organisation').select('id').where('id', '=', ownerOrgId).executeTakeFirst())) {
+    if (viewer.kind !== 'user' && !(await intel.organisationExists(tx, ownerOrgId))) {
       throw new Invalid('org', 'no such organisation');
     }
     const tlp = options.tlp ?? 'AMBER';
@@ -306,7 +306,7 @@ export async function importStix(ctx: AppContext, actor: Actor, source: AsyncIte
     await target.flush();
     if (objectsRead === 0) throw new Invalid('objects', 'the document holds no STIX object');
     if (target.result.objects === 0) {
-      await tx.deleteFrom('event').where('id', '=', eventId).execute();
+      await q.deleteEmptyEvent(tx, eventId);
       return { ...target.result, eventId: null, shape };
     }
     await target.resolveMarkings();
