@@ -11,7 +11,7 @@ import { taxiiCollectionsFor } from '../src/policy/taxii.ts';
 import { systemViewer, type UserViewer } from '../src/policy/viewer.ts';
 import { newId } from '../src/store/ids.ts';
 import type { Benchmark, Figure } from './run.ts';
-import { benchStores, type BenchStore } from './stores.ts';
+import { onEveryStore, type BenchStore } from './stores.ts';
 
 const IMPORT_TARGET = { name: 'target: 20,000 objects/s', value: 20_000, higherIsBetter: true };
 // OpenCTI #623: 12k objects (mainly ATT&CK) in about 5 h.
@@ -97,9 +97,8 @@ async function measure(store: BenchStore, scale: number, durationSeconds: number
     while (Date.now() < deadline) {
       const page = await getObjects(ctx, reader, community.id, { limit: 1000, ...(next ? { next } : {}) });
       pages += 1;
-      const match = /"next":"([^"]+)"/.exec(page.body.slice(0, 400));
-      next = match?.[1];
-      if (!next) next = undefined; // the end: start over from the first page
+      // At the end there is no next: the next page starts over from the first.
+      next = /"next":"([^"]+)"/.exec(page.body.slice(0, 400))?.[1];
     }
     const pageSeconds = Number(process.hrtime.bigint() - start) / 1e9;
     figures.push({ name: `TAXII pages of 1,000, ${held} objects held (${store.engine})`, value: pages / pageSeconds, unit: 'pages/s', baseline: PAGES_TARGET });
@@ -113,14 +112,6 @@ export const exchangeBench: Benchmark = {
   name: 'exchange',
   async run({ durationSeconds, progress }) {
     const scale = Number(process.env.SANAD_BENCH_SCALE ?? '1');
-    const figures: Figure[] = [];
-    for (const store of await benchStores()) {
-      try {
-        figures.push(...(await measure(store, scale, durationSeconds, progress)));
-      } finally {
-        await store.drop();
-      }
-    }
-    return figures;
+    return onEveryStore((store) => measure(store, scale, durationSeconds, progress));
   },
 };

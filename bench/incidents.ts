@@ -21,7 +21,7 @@ import { incidentStatistics } from '../src/features/incidents/statistics.ts';
 import { loadRirStatistics, routeValues } from '../src/features/routing/service.ts';
 import { systemViewer, type UserViewer } from '../src/policy/viewer.ts';
 import type { Benchmark, Figure } from './run.ts';
-import { benchStores, type BenchStore } from './stores.ts';
+import { onEveryStore, type BenchStore } from './stores.ts';
 import { indicatorAt } from './intel-data.ts';
 
 const THEHIVE_SEARCH = { name: 'TheHive: 11.97 s to search 12,580 cases', value: 11_970, higherIsBetter: false };
@@ -234,14 +234,6 @@ export const incidentsBench: Benchmark = {
   name: 'incidents',
   async run({ progress }) {
     const scale = Number(process.env.SANAD_BENCH_SCALE ?? '1');
-    const figures: Figure[] = [];
-    for (const store of await benchStores()) {
-      try {
-        figures.push(...(await measure(store, scale, progress)));
-      } finally {
-        await store.drop();
-      }
-    }
-    return figures;
+    return onEveryStore((store) => measure(store, scale, progress));
   },
 };

@@ -14,7 +14,7 @@ import { lookup } from '../src/features/intel/lookup.ts';
 import { correlationsOfEvent } from '../src/features/intel/correlation.ts';
 import { systemViewer } from '../src/policy/viewer.ts';
 import type { Benchmark, Figure } from './run.ts';
-import { benchStores, type BenchStore } from './stores.ts';
+import { onEveryStore, type BenchStore } from './stores.ts';
 import { eventDocument, indicatorAt } from './intel-data.ts';
 
 const MISP_INGEST_43K = { name: 'MISP: 43,000 attributes in 126 s (#9092)', value: 126, higherIsBetter: false };
@@ -112,14 +112,6 @@ export const intelBulk: Benchmark = {
   async run({ durationSeconds, progress }) {
     // SANAD_BENCH_SCALE shrinks or grows every data set (1 = the sizes of MISP's published figures).
     const scale = Number(process.env.SANAD_BENCH_SCALE ?? '1');
-    const figures: Figure[] = [];
-    for (const store of await benchStores()) {
-      try {
-        figures.push(...(await measure(store, scale, durationSeconds, progress)));
-      } finally {
-        await store.drop();
-      }
-    }
-    return figures;
+    return onEveryStore((store) => measure(store, scale, durationSeconds, progress));
   },
 };

@@ -7,6 +7,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { loadConfig, type Config } from '../src/config.ts';
 import type { Engine } from '../src/store/db.ts';
+import type { Figure } from './run.ts';
 
 const PG_URL = process.env.SANAD_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -51,4 +52,17 @@ export async function benchStores(): Promise<BenchStore[]> {
     },
   });
   return stores;
+}
+
+/** Runs `measure` on every bench store in turn, dropping each afterwards, and gathers the figures. */
+export async function onEveryStore(measure: (store: BenchStore) => Promise<Figure[]>): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  for (const store of await benchStores()) {
+    try {
+      figures.push(...(await measure(store)));
+    } finally {
+      await store.drop();
+    }
+  }
+  return figures;
 }

@@ -59,14 +59,17 @@ export function startBackgroundJobs(
     const pulled = await pullDueFeeds(ctx);
     return pulled.length > 0 ? { feeds: pulled.map((p) => ({ feedId: p.feedId, status: p.status, error: p.error })) } : null;
   });
-  // Also once at start: a node opened on data loaded elsewhere (or by `sanad import`) plans well at once.
+  // Also soon after start (imports refresh on their own): a node opened on data restored from
+  // elsewhere plans well without waiting an hour, and start-up itself is not held up by an analysis.
   const refreshStatistics = every(intervals.plannerStatisticsSeconds, 'planner statistics', async () => {
     await ctx.store.refreshPlannerStatistics();
     return null;
   });
-  refreshStatistics();
+  const soon = setTimeout(refreshStatistics, 30_000);
+  soon.unref();
+  timers.push(soon);
   return async () => {
-    for (const timer of timers) clearInterval(timer);
+    for (const timer of timers) clearTimeout(timer);
     await Promise.allSettled([...running]);
   };
 }

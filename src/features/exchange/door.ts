@@ -61,9 +61,7 @@ export function recogniseFormat(prefix: string): DocumentFormat | undefined {
   if (!top) return undefined;
   const has = (...names: string[]) => names.some((name) => top.keys.includes(name));
   if (has('Event', 'response', 'Attribute', 'Orgc', 'threat_level_id')) return 'misp';
-  if (!top.array && has('document') && has('product_tree', 'vulnerabilities', 'document')) {
-    if (/"csaf_version"\s*:/.test(prefix)) return 'csaf';
-  }
+  if (!top.array && has('document') && /"csaf_version"\s*:/.test(prefix)) return 'csaf';
   if (has('spec_version') || (has('objects') && has('type', 'id')) || /^\s*\{\s*"type"\s*:\s*"bundle"/.test(prefix)) return 'stix';
   if (top.array && has('type') && has('id')) return 'stix';
   if (!top.array && has('info') && has('indicators', 'objects', 'tlp', 'distribution')) return 'sanad';
