@@ -35,10 +35,20 @@ class StaticMigrations implements MigrationProvider {
  *  finds its bookkeeping tables in whichever schema has them first). */
 export async function migrateToLatest(db: Db, schema?: string): Promise<string[]> {
   const migrator = new Migrator({ db, provider: new StaticMigrations(), ...(schema ? { migrationTableSchema: schema } : {}) });
-  const result: MigrationResultSet = await migrator.migrateToLatest();
+  let result: MigrationResultSet = await migrator.migrateToLatest();
+  // Kysely looks for its bookkeeping tables by reading the columns of every schema on the server,
+  // by name: another schema dropped meanwhile (a shared server, other nodes' or tests' schemas) fails
+  // that read with "schema … does not exist" before anything was applied. Reading again settles it.
+  for (let attempt = 1; attempt < 5 && result.error && isVanishedSchema(result) && !result.results?.length; attempt++) {
+    result = await migrator.migrateToLatest();
+  }
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${String(result.error)}`, { cause: result.error });
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+function isVanishedSchema(result: MigrationResultSet): boolean {
+  return (result.error as { code?: unknown } | undefined)?.code === '3F000'; // invalid_schema_name
 }
