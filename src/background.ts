@@ -1,6 +1,8 @@
 // Work a running node does on its own: sending queued notices, escalating incidents whose SLA runs
 // out, pulling feeds that are due, and keeping the query planner's statistics current. Each job runs
 // alone (never overlapping itself) and a failure is logged, never fatal.
+import { systemViewer } from './policy/viewer.ts';
+import { pullFromAllPeers } from './features/federation/sync/pull.ts';
 import type { AppContext } from './app.ts';
 import { deliverDue } from './features/notifications/delivery.ts';
 import { escalateDue } from './features/incidents/service.ts';
@@ -15,6 +17,8 @@ export interface BackgroundIntervals {
   deliverySeconds: number;
   escalationSeconds: number;
   plannerStatisticsSeconds: number;
+  /** How often peers are pulled (default 60 s). */
+  syncSeconds?: number;
 }
 
 export function startBackgroundJobs(
@@ -58,6 +62,12 @@ export function startBackgroundJobs(
   every(FEED_SCHEDULE_SECONDS, 'pull feeds', async () => {
     const pulled = await pullDueFeeds(ctx);
     return pulled.length > 0 ? { feeds: pulled.map((p) => ({ feedId: p.feedId, status: p.status, error: p.error })) } : null;
+  });
+  // Peers are pulled on a schedule, each from where its last pull stopped (see sync/pull.ts).
+  every(intervals.syncSeconds ?? 60, 'sync peers', async () => {
+    const results = await pullFromAllPeers(ctx, { viewer: systemViewer('sync'), sourceIp: null });
+    const worth = results.filter((r) => r.error || (r.progress && r.progress.records + r.progress.tombstones + r.progress.refused > 0));
+    return worth.length > 0 ? { peers: worth } : null;
   });
   // Also soon after start (imports refresh on their own): a node opened on data restored from
   // elsewhere plans well without waiting an hour, and start-up itself is not held up by an analysis.

@@ -2,7 +2,6 @@
 // signed requests between them, every way a request can be refused, the signed directory, and the
 // operators' peer API.
 import crypto from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { signRequest } from '../src/domain/federation/http-signature.ts';
@@ -11,35 +10,17 @@ import { callPeer } from '../src/features/federation/client.ts';
 import { checkPeerLink, createPeer, fetchPeerDirectory, updatePeer, verifyDirectory } from '../src/features/federation/service.ts';
 import type { Directory, Peer } from '../src/features/federation/schemas.ts';
 import { authenticatePeer } from '../src/features/federation/transport.ts';
-import { keyFingerprint, loadNodePrivateKey, rawPublicKey } from '../src/features/node/keys.ts';
-import { writeNodeSetting } from '../src/features/node/queries.ts';
+import { keyFingerprint, rawPublicKey } from '../src/features/node/keys.ts';
 import { createOrganisation } from '../src/features/organisations/service.ts';
 import { systemViewer } from '../src/policy/viewer.ts';
 import { addSeconds, nowIso } from '../src/store/time.ts';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type Session, type TestApp } from './helpers/app.ts';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, type Session } from './helpers/app.ts';
+import { startNode, type FederatedNode } from './helpers/federation.ts';
 import { testEngines } from './helpers/store.ts';
 
 const system = { viewer: systemViewer('test'), sourceIp: null };
 
-interface Node {
-  app: TestApp;
-  name: string;
-  url: string;
-  key: crypto.KeyObject;
-  publicKey: string;
-  fingerprint: string;
-}
-
-/** A node renamed to `name`, its operator organisation homed there, listening on loopback. */
-async function startNode(engine: Parameters<typeof startTestApp>[0], name: string): Promise<Node> {
-  const app = await startTestApp(engine);
-  await writeNodeSetting(app.ctx.store.db, 'node_name', name);
-  await app.ctx.store.db.updateTable('organisation').set({ home_node: name }).execute();
-  await app.server.listen({ port: 0, host: '127.0.0.1' });
-  const key = loadNodePrivateKey(app.ctx.config.dataDir);
-  const publicKey = rawPublicKey(crypto.createPublicKey(key));
-  return { app, name, url: `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`, key, publicKey, fingerprint: keyFingerprint(publicKey) };
-}
+type Node = FederatedNode;
 
 /** A request to `node` signed by `signer` (path-and-query form, as the client signs), with the signature headers. */
 function signed(node: Node, path: string, signer: { key: crypto.KeyObject; fingerprint: string }, options: { now?: Date } = {}) {

@@ -13,7 +13,7 @@ import { registerAdvisoryCommands } from './advisories.ts';
 import { registerMispCommands } from './misp.ts';
 import { registerStixCommands } from './stix.ts';
 import { registerFeedCommands } from './feeds.ts';
-import { registerPeerCommands } from './peers.ts';
+import { registerPeerCommands, registerSyncCommands } from './peers.ts';
 import { reportError } from './context.ts';
 
 const program = new Command('sanad')
@@ -35,6 +35,7 @@ registerMispCommands(program);
 registerStixCommands(program);
 registerFeedCommands(program);
 registerPeerCommands(program);
+registerSyncCommands(program);
 registerBench(program);
 
 program.parseAsync(process.argv).catch(reportError);

@@ -3,7 +3,9 @@
 import type { Command } from 'commander';
 import { readNodeInfo } from '../features/node/service.ts';
 import { checkPeerLink, createPeer, deletePeer, fetchPeerDirectory, findPeer, listPeers, updatePeer } from '../features/federation/service.ts';
+import { pullFromAllPeers, pullFromPeer, type SyncProgress } from '../features/federation/sync/pull.ts';
 import { operator, printTable, withApp } from './context.ts';
+import { progressLine } from './progress.ts';
 
 function when(iso: string | null): string {
   return iso ? iso.slice(0, 19).replace('T', ' ') : '-';
@@ -48,7 +50,21 @@ export function registerPeerCommands(program: Command): void {
     .action(async (_options: unknown, command: Command) => {
       await withApp(command, async (ctx) => {
         const items = await listPeers(ctx, operator('peer list').viewer);
-        printTable(items.map((p) => ({ id: p.id, name: p.name, url: p.url, status: p.status, 'last contact': when(p.lastContactAt), 'last error': p.lastError ?? '' })));
+        printTable(
+          items.map((p) => ({
+            id: p.id,
+            name: p.name,
+            url: p.url,
+            status: p.status,
+            'last contact': when(p.lastContactAt),
+            'last sync': when(p.sync.lastSyncAt),
+            behind: p.sync.behind ?? '-',
+            received: p.sync.receivedRecords,
+            tombstones: p.sync.receivedTombstones,
+            refused: p.sync.refusedRecords,
+            'last error': p.sync.lastError ?? p.lastError ?? '',
+          })),
+        );
       });
     });
 
@@ -94,6 +110,40 @@ export function registerPeerCommands(program: Command): void {
         const directory = await fetchPeerDirectory(ctx, actor, found.id);
         console.log(`${directory.organisations.length} organisation(s) of "${directory.peer.name}", every entry signed by its key (${found.fingerprint}):`);
         printTable(directory.organisations.map((o) => ({ name: o.name, 'short name': o.shortName, country: o.country ?? '', tier: o.tier, status: o.status, 'home node': o.homeNode })));
+      });
+    });
+}
+
+/** `sanad sync now [PEER]`: pulls from one peer, or from every active peer, showing each page. */
+export function registerSyncCommands(program: Command): void {
+  const sync = program.command('sync').description('sync with peer nodes');
+  sync
+    .command('now')
+    .description('pull from a peer (or every active peer) now, from where the last sync stopped')
+    .argument('[peer]', 'id or name (default: every active peer)')
+    .option('--max-pages <n>', 'stop after this many pages', (text: string) => Number.parseInt(text, 10))
+    .action(async (ref: string | undefined, options: { maxPages?: number }, command: Command) => {
+      await withApp(command, async (ctx) => {
+        const actor = operator('sync now');
+        const onPage = (p: SyncProgress) =>
+          progressLine(`${p.peer}: ${p.pages} pages, ${p.records} records, ${p.tombstones} tombstones, ${p.skipped} already held, ${p.refused} refused, ${p.behind} events behind`);
+        const syncOptions = { onPage, ...(options.maxPages !== undefined && Number.isFinite(options.maxPages) ? { maxPages: options.maxPages } : {}) };
+        const results = ref
+          ? [{ peer: ref, progress: await pullFromPeer(ctx, actor, (await findPeer(ctx, actor.viewer, ref)).id, syncOptions) }]
+          : await pullFromAllPeers(ctx, actor, syncOptions);
+        if (process.stderr.isTTY) process.stderr.write('\n');
+        let failed = false;
+        for (const result of results) {
+          if ('error' in result && result.error) {
+            failed = true;
+            console.log(`${result.peer}: failed: ${result.error}`);
+          } else if (result.progress) {
+            const p = result.progress;
+            console.log(`${p.peer}: ${p.records} records, ${p.tombstones} tombstones, ${p.refused} refused in ${p.pages} pages${p.done ? '; up to date' : `; ${p.behind} events still behind`}`);
+          }
+        }
+        if (results.length === 0) console.log('no active peer');
+        if (failed) process.exitCode = 1;
       });
     });
 }

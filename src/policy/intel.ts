@@ -107,14 +107,16 @@ export function eventsVisibleTo(viewer: Viewer) {
 }
 
 /** Indicators the viewer may see: the event must reach the viewer, and so must the indicator's own
- *  (only ever stricter) handling. Queries must join `event` on `indicator.event_id`. */
-export function indicatorsVisibleTo(viewer: Viewer) {
+ *  (only ever stricter) handling. Queries must join `event` on `indicator.event_id`.
+ *  `asIfLive`: whether a deleted indicator would reach the viewer had it not been deleted, that is,
+ *  whether the viewer may have received it (a tombstone goes to those only). */
+export function indicatorsVisibleTo(viewer: Viewer, options: { asIfLive?: boolean } = {}) {
   return (eb: ExpressionBuilder<Database, 'indicator' | 'event'>): Expression<SqlBool> => {
     const base = eb as unknown as ExpressionBuilder<Database, never>;
     const ownHandling = reaches(base, viewer, {
       owner: eb.ref('event.owner_org_id'),
       published: eb.ref('event.published'),
-      deleted: eb.ref('indicator.deleted'),
+      deleted: options.asIfLive ? sql<number>`0` : eb.ref('indicator.deleted'),
       distribution: eb.fn.coalesce('indicator.distribution', 'event.distribution'),
       sharingGroup: eb.fn.coalesce('indicator.sharing_group_id', 'event.sharing_group_id'),
       tlp: eb.fn.coalesce('indicator.tlp', 'event.tlp'),

@@ -11,6 +11,7 @@ import * as misp from './migrations/0007_misp.ts';
 import * as taxii from './migrations/0008_taxii.ts';
 import * as feeds from './migrations/0009_feeds.ts';
 import * as peers from './migrations/0010_peers.ts';
+import * as sync from './migrations/0011_sync.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_identity': identity,
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0008_taxii': taxii,
   '0009_feeds': feeds,
   '0010_peers': peers,
+  '0011_sync': sync,
 };
 
 class StaticMigrations implements MigrationProvider {

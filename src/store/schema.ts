@@ -151,6 +151,14 @@ export interface EventTable {
   /** MISP's timestamp of the version imported, and the Sanad version that import wrote. */
   misp_timestamp?: string | null;
   misp_version?: string | null;
+  /** Position in this node's change feed; null until numbered after the write commits (migration 0011). */
+  feed_seq?: string | number | null;
+  /** 1 while a received event's indicators are still arriving (migration 0011). */
+  partial?: number;
+  /** The peer a received event came from (migration 0011). */
+  via_node?: string | null;
+  /** JSON: the origin's record and its chain, for a received event (migration 0011). */
+  provenance?: string | null;
 }
 
 export interface IntelObjectTable {
@@ -188,6 +196,8 @@ export interface IndicatorTable {
   deleted: number;
   /** The STIX indicator this one was read from (exported as that object). */
   stix_id: string | null;
+  /** JSON: the chain of a received indicator (migration 0011). */
+  provenance?: string | null;
 }
 
 export interface CorrelationCountTable {
@@ -559,6 +569,46 @@ export interface PeerTable {
   modified: string;
   last_contact_at: string | null;
   last_error: string | null;
+  /** Sync state (migration 0011): the cursor of the next pull, the lease of a pull running now. */
+  sync_cursor?: string | null;
+  sync_lease?: string | null;
+  last_sync_at?: string | null;
+  last_sync_error?: string | null;
+  /** The peer's newest feed position, as its last answer said. */
+  remote_head?: string | number | null;
+  /** Where this node's cursor stands in the peer's feed. */
+  remote_position?: string | number | null;
+  received_records?: Generated<string | number>;
+  received_tombstones?: Generated<string | number>;
+  refused_records?: Generated<string | number>;
+}
+
+/** A signed list of record versions: an origin vouching for what it wrote, or a relay for what it passed on (migration 0011). */
+export interface SignedManifestTable {
+  id: string;
+  node: string;
+  role: string; // 'origin' | 'relay'
+  signed_at: string;
+  signature: string;
+  versions: string; // JSON array of version hashes
+}
+
+/** What a peer holds of this node's events (migration 0011); `peer_event_pending` has the same shape. */
+export interface PeerEventTable {
+  peer_id: string;
+  event_id: string;
+  /** null in a pending row: the peer is to drop the event. */
+  version: string | null;
+  handling: string | null;
+  seq: string | number;
+}
+
+/** The key of a node this node does not peer with, learned from a peer's signed word (migration 0011). */
+export interface NodeKeyTable {
+  node: string;
+  public_key: string;
+  learned_from: string;
+  learned_at: string;
 }
 
 /** A nonce of an accepted signed request, kept for twice the replay window (migration 0010). */
@@ -580,6 +630,10 @@ export interface Database {
   sharing_group: SharingGroupTable;
   sharing_group_org: SharingGroupOrgTable;
   sharing_group_node: SharingGroupNodeTable;
+  signed_manifest: SignedManifestTable;
+  peer_event: PeerEventTable;
+  peer_event_pending: PeerEventTable;
+  node_key: NodeKeyTable;
   event: EventTable;
   intel_object: IntelObjectTable;
   indicator: IndicatorTable;

@@ -8,7 +8,10 @@ import { signRecord } from '../../domain/federation/record-signature.ts';
 import { errorResponses, IdParams } from '../../http/schemas.ts';
 import { thisNode } from './identity.ts';
 import { directoryForPeer } from './queries.ts';
-import { CreatePeerBody, DirectorySchema, HelloSchema, PeerSchema, UpdatePeerBody, type DirectoryOrganisation } from './schemas.ts';
+import { CreatePeerBody, DirectorySchema, HelloSchema, PeerSchema, SyncBody, SyncProgressSchema, SyncQuery, UpdatePeerBody, type DirectoryOrganisation } from './schemas.ts';
+import { peerByName } from './queries.ts';
+import { DEFAULT_PAGE_RECORDS, feedPage } from './sync/feed.ts';
+import { pullFromPeer } from './sync/pull.ts';
 import * as peers from './service.ts';
 import { authenticatePeer } from './transport.ts';
 
@@ -29,6 +32,14 @@ const peerRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, {
     '/peers/:id',
     { schema: { tags, summary: 'Pause or resume a peer: requests from a paused peer are refused', params: IdParams, body: UpdatePeerBody, response: { 200: PeerSchema, ...errorResponses } } },
     async (request) => peers.updatePeer(ctx, request.actor, request.params.id, request.body),
+  );
+  app.post(
+    '/peers/:id/sync',
+    { schema: { tags, summary: 'Pull from the peer now, from where the last sync stopped (administrators)', params: IdParams, body: SyncBody, response: { 200: SyncProgressSchema, ...errorResponses } } },
+    async (request) => {
+      const peer = await peers.getPeer(ctx, request.actor.viewer, request.params.id);
+      return pullFromPeer(ctx, request.actor, peer.id, { ...(request.body?.maxPages !== undefined ? { maxPages: request.body.maxPages } : {}) });
+    },
   );
   app.delete('/peers/:id', { schema: { tags, summary: 'Remove a peer', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
     await peers.deletePeer(ctx, request.actor, request.params.id);
@@ -60,6 +71,27 @@ const federationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
     const viewer = request.actor.viewer;
     return { node: self.node, publicKey: self.publicKey, fingerprint: self.fingerprint, time: new Date().toISOString(), peer: viewer.kind === 'peer' ? viewer.node : '' };
   });
+
+  app.get(
+    '/changes',
+    {
+      config,
+      schema: {
+        tags,
+        summary: "What the calling peer may hold of this node's records after its cursor: records with their signed chains, and tombstones",
+        querystring: SyncQuery,
+        response: { 200: Type.Unknown({ description: 'A sync page: node, head, position, cursor, done, partial, keys, manifests, changes' }), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const viewer = request.actor.viewer;
+      const peer = viewer.kind === 'peer' ? await peerByName(ctx.store.db, viewer.node) : undefined;
+      if (!peer) throw new Error('a signed request without its peer');
+      const page = await feedPage(ctx, peer, request.query.after, request.query.limit ?? DEFAULT_PAGE_RECORDS);
+      // Written as it is: the page is already plain JSON and can be large.
+      return reply.type('application/json').send(JSON.stringify(page));
+    },
+  );
 
   app.get(
     '/directory',

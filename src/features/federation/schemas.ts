@@ -16,6 +16,15 @@ export const PeerSchema = Type.Object({
   modified: Timestamp,
   lastContactAt: NullableTimestamp,
   lastError: Type.Union([Type.String(), Type.Null()]),
+  sync: Type.Object({
+    lastSyncAt: NullableTimestamp,
+    lastError: Type.Union([Type.String(), Type.Null()]),
+    running: Type.Boolean({ description: 'A pull from this peer holds the lease now' }),
+    behind: Type.Union([Type.Integer(), Type.Null()], { description: "Events of the peer's feed not yet pulled, as of the last page (null before the first)" }),
+    receivedRecords: Type.Integer(),
+    receivedTombstones: Type.Integer(),
+    refusedRecords: Type.Integer(),
+  }),
 });
 export type Peer = Static<typeof PeerSchema>;
 
@@ -60,3 +69,27 @@ export const DirectorySchema = Type.Object({
   items: Type.Array(Type.Object({ organisation: DirectoryOrganisationSchema, provenance: ProvenanceSchema })),
 });
 export type Directory = Static<typeof DirectorySchema>;
+
+export const SyncQuery = Type.Object(
+  {
+    after: Type.Optional(Type.String({ maxLength: 4000, description: 'The cursor the previous page gave; asking with it acknowledges that page' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Records per page (default 2,000)' })),
+  },
+  { additionalProperties: false },
+);
+
+export const SyncBody = Type.Object(
+  { maxPages: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'Stop after this many pages; the next sync goes on from there' })) },
+  { additionalProperties: false },
+);
+
+export const SyncProgressSchema = Type.Object({
+  peer: Type.String(),
+  pages: Type.Integer(),
+  records: Type.Integer(),
+  tombstones: Type.Integer(),
+  skipped: Type.Integer(),
+  refused: Type.Integer(),
+  behind: Type.Integer(),
+  done: Type.Boolean(),
+});

@@ -31,6 +31,15 @@ export function toPeer(row: q.PeerRow): Peer {
     modified: row.modified,
     lastContactAt: row.last_contact_at,
     lastError: row.last_error,
+    sync: {
+      lastSyncAt: row.last_sync_at ?? null,
+      lastError: row.last_sync_error ?? null,
+      running: Boolean(row.sync_lease && row.sync_lease > nowIso()),
+      behind: row.remote_head == null || row.remote_position == null ? null : Math.max(0, Number(row.remote_head) - Number(row.remote_position)),
+      receivedRecords: Number(row.received_records ?? 0),
+      receivedTombstones: Number(row.received_tombstones ?? 0),
+      refusedRecords: Number(row.refused_records ?? 0),
+    },
   };
 }
 
@@ -101,7 +110,7 @@ export async function createPeer(ctx: AppContext, actor: Actor, input: CreatePee
     const row = { id: newId(), name, base_url: baseUrl, public_key: publicKey, fingerprint, status: 'active', created_at: now, modified: now, last_contact_at: null, last_error: null };
     await q.insertPeer(tx, row);
     await appendAudit(tx, ctx.store.engine, actor, { action: 'peer.create', objectType: 'peer', objectId: row.id, orgId: null, details: { name, url: baseUrl, fingerprint } });
-    return toPeer(row);
+    return toPeer((await q.peerById(tx, row.id))!);
   });
 }
 

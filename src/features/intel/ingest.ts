@@ -38,7 +38,7 @@ export interface IngestContext {
 }
 
 /** The IP part of a normalised value, for range matching (`1.2.3.4|443` → `1.2.3.4`, `a.example|1.2.3.4` → `1.2.3.4`). */
-function ipPart(type: string, normalised: string): string | undefined {
+export function ipPart(type: string, normalised: string): string | undefined {
   if (type === 'ip-src' || type === 'ip-dst') return normalised;
   if (type === 'ip-src|port' || type === 'ip-dst|port') return normalised.split('|')[0];
   if (type === 'domain|ip') return normalised.split('|')[1];

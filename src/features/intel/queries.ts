@@ -171,8 +171,10 @@ export async function insertEvent(tx: Tx, row: Insertable<EventTable>): Promise<
   await tx.insertInto('event').values(row).execute();
 }
 
+/** Every change to an event (or its indicators) goes through here: it takes the event out of the
+ *  change feed's numbering, to be numbered again once the transaction is visible (see sync). */
 export async function updateEvent(tx: Tx, id: string, changes: Partial<EventTable>): Promise<void> {
-  await tx.updateTable('event').set(changes).where('id', '=', id).execute();
+  await tx.updateTable('event').set({ ...changes, feed_seq: null }).where('id', '=', id).execute();
 }
 
 export async function replaceEventTags(tx: Tx, eventId: string, tags: string[]): Promise<void> {
@@ -187,6 +189,7 @@ export async function insertObjects(tx: Tx, rows: IntelObjectTable[]): Promise<v
 const INDICATOR_COLUMNS = [
   'id', 'event_id', 'object_id', 'object_relation', 'type', 'category', 'value', 'normalised', 'correlation_key', 'ip_start', 'ip_end',
   'to_ids', 'comment', 'first_seen', 'last_seen', 'tlp', 'distribution', 'sharing_group_id', 'warning', 'created_at', 'modified', 'deleted', 'stix_id',
+  'provenance',
 ] as const satisfies readonly (keyof IndicatorTable)[];
 const INTEGER_COLUMNS: ReadonlySet<string> = new Set(['to_ids', 'deleted']);
 // PostgreSQL parses every bound parameter of a multi-row insert; one array per column is a few
@@ -212,14 +215,14 @@ async function insertIndicatorRows(tx: Tx, engine: Engine, rows: IndicatorTable[
     for (let i = 0; i < rows.length; i += SQLITE_ROWS_PER_INSERT) {
       const batch = rows.slice(i, i + SQLITE_ROWS_PER_INSERT);
       const params: unknown[] = [];
-      for (const row of batch) for (const column of INDICATOR_COLUMNS) params.push(row[column]);
+      for (const row of batch) for (const column of INDICATOR_COLUMNS) params.push(row[column] ?? null);
       await tx.executeQuery(CompiledQuery.raw(sqliteInsertText(batch.length), params));
     }
     return;
   }
   for (let i = 0; i < rows.length; i += PG_BATCH) {
     const batch = rows.slice(i, i + PG_BATCH);
-    const arrays = INDICATOR_COLUMNS.map((column) => sql`${batch.map((row) => row[column])}::${sql.raw(INTEGER_COLUMNS.has(column) ? 'int[]' : 'text[]')}`);
+    const arrays = INDICATOR_COLUMNS.map((column) => sql`${batch.map((row) => row[column] ?? null)}::${sql.raw(INTEGER_COLUMNS.has(column) ? 'int[]' : 'text[]')}`);
     await tx
       .insertInto('indicator')
       .columns([...INDICATOR_COLUMNS])

@@ -242,6 +242,8 @@ export async function createEvent(ctx: AppContext, actor: Actor, input: CreateEv
 
 async function editableEvent(tx: Tx, viewer: Viewer, id: string): Promise<q.EventRow> {
   const row = await visibleEventRow(tx, viewer, id);
+  // A copy received from a peer changes only when its origin sends a newer version.
+  authorize(viewer, !row.via_node, `this event is a copy from the node "${row.origin_node}": only its origin changes it`);
   authorize(viewer, mayEditEvent(viewer, row.owner_org_id), 'only the owner team changes its events');
   return row;
 }
