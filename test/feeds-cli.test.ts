@@ -7,19 +7,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Config } from '../src/config.ts';
 import { freshStore, type TestStore } from './helpers/store.ts';
-import { UUID, assertExit, cliEnv, lines, parseTable, spawnSanad, type Run } from './helpers/cli.ts';
+import { UUID, assertExit, lines, parseTable, sanadWithEnv, type Run } from './helpers/cli.ts';
 
 /** `sanad --data-dir … args` with SANAD_FEED_HOSTS allowing this machine. */
 function sanadWithFeeds(config: Config, ...args: string[]): Promise<Run> {
-  const child = spawnSanad(['--data-dir', config.dataDir, ...args], cliEnv(config, { SANAD_FEED_HOSTS: '127.0.0.1' }));
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return sanadWithEnv(config, { SANAD_FEED_HOSTS: '127.0.0.1' }, ...args);
 }
 
 describe('sanad feed (sqlite)', () => {

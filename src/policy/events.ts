@@ -14,6 +14,11 @@ export function mayEditEvent(viewer: Viewer, ownerOrgId: string): boolean {
   return viewer.kind === 'user' && WRITERS.includes(viewer.role) && viewer.orgId === ownerOrgId;
 }
 
+/** A copy received from a peer changes only when its origin sends a newer version: nobody here edits it. */
+export function isEditableHere(event: { via_node?: string | null | undefined }): boolean {
+  return !event.via_node;
+}
+
 /** Any analyst who can see an indicator may report having seen it. */
 export function mayReportSighting(viewer: Viewer): boolean {
   return viewer.kind === 'user' && WRITERS.includes(viewer.role);

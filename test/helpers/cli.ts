@@ -34,7 +34,12 @@ export function spawnSanad(args: string[], env: NodeJS.ProcessEnv): ChildProcess
 
 /** Runs `sanad --data-dir <dir> …args` on the store (no standard input: a prompt would fail the test). */
 export function sanad(config: Config | undefined, ...args: string[]): Promise<Run> {
-  const child = spawnSanad(config ? ['--data-dir', config.dataDir, ...args] : args, cliEnv(config));
+  return sanadWithEnv(config, {}, ...args);
+}
+
+/** `sanad` with more environment variables set. */
+export function sanadWithEnv(config: Config | undefined, extra: Record<string, string>, ...args: string[]): Promise<Run> {
+  const child = spawnSanad(config ? ['--data-dir', config.dataDir, ...args] : args, cliEnv(config, extra));
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

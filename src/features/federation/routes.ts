@@ -9,8 +9,7 @@ import { errorResponses, IdParams } from '../../http/schemas.ts';
 import { thisNode } from './identity.ts';
 import { directoryForPeer } from './queries.ts';
 import { CreatePeerBody, DirectorySchema, HelloSchema, PeerSchema, SyncBody, SyncProgressSchema, SyncQuery, UpdatePeerBody, type DirectoryOrganisation } from './schemas.ts';
-import { peerByName } from './queries.ts';
-import { DEFAULT_PAGE_RECORDS, feedPage } from './sync/feed.ts';
+import { DEFAULT_PAGE_RECORDS, feedPageForCaller } from './sync/feed.ts';
 import { pullFromPeer } from './sync/pull.ts';
 import * as peers from './service.ts';
 import { authenticatePeer } from './transport.ts';
@@ -84,10 +83,7 @@ const federationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
       },
     },
     async (request, reply) => {
-      const viewer = request.actor.viewer;
-      const peer = viewer.kind === 'peer' ? await peerByName(ctx.store.db, viewer.node) : undefined;
-      if (!peer) throw new Error('a signed request without its peer');
-      const page = await feedPage(ctx, peer, request.query.after, request.query.limit ?? DEFAULT_PAGE_RECORDS);
+      const page = await feedPageForCaller(ctx, request.actor.viewer, request.query.after, request.query.limit ?? DEFAULT_PAGE_RECORDS);
       // Written as it is: the page is already plain JSON and can be large.
       return reply.type('application/json').send(JSON.stringify(page));
     },

@@ -1,6 +1,7 @@
 // Peers as the API shows them, and what the federation endpoints answer.
 import { Type, type Static } from 'typebox';
 import { NullableTimestamp, Timestamp } from '../../http/schemas.ts';
+import { OrganisationSchema } from '../organisations/schemas.ts';
 
 export const PEER_STATUSES = ['active', 'paused'] as const;
 export type PeerStatus = (typeof PEER_STATUSES)[number];
@@ -50,16 +51,9 @@ export const HelloSchema = Type.Object({
 });
 export type Hello = Static<typeof HelloSchema>;
 
-export const DirectoryOrganisationSchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  shortName: Type.String(),
-  country: Type.Union([Type.String(), Type.Null()]),
-  tier: Type.String(),
-  status: Type.String(),
-  homeNode: Type.String(),
-  modified: Timestamp,
-});
+// The directory entry: the organisation as this node's API shows it, less its contacts and profile.
+const { id, name, shortName, country, tier, status, homeNode } = OrganisationSchema.properties;
+export const DirectoryOrganisationSchema = Type.Object({ id, name, shortName, country, tier, status, homeNode, modified: Timestamp });
 export type DirectoryOrganisation = Static<typeof DirectoryOrganisationSchema>;
 
 export const ProvenanceSchema = Type.Object({ node: Type.String(), signature: Type.String(), signedAt: Timestamp });

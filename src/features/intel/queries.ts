@@ -273,6 +273,18 @@ export async function tombstoneIndicators(tx: Tx, where: { eventId?: string; ind
   return Number(result.numUpdatedRows);
 }
 
+/** Removes indicators for good (a copy replaced by its origin's newer version), keeping the correlation counts right. */
+export async function removeIndicators(tx: Tx, where: { eventId: string } | { ids: string[] }): Promise<void> {
+  const ids = 'ids' in where ? where.ids : (await tx.selectFrom('indicator').select('id').where('event_id', '=', where.eventId).execute()).map((r) => r.id);
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const batch = ids.slice(i, i + BATCH);
+    const keys = await tx.selectFrom('indicator').select('correlation_key').where('id', 'in', batch).where('deleted', '=', 0).execute();
+    await adjustCorrelationCounts(tx, countKeys(keys.map((k) => k.correlation_key)), -1);
+    await tx.deleteFrom('indicator').where('id', 'in', batch).execute();
+  }
+  if ('eventId' in where) await tx.deleteFrom('intel_object').where('event_id', '=', where.eventId).execute();
+}
+
 // ---- correlation ------------------------------------------------------------------------------
 
 export interface CorrelationTarget {

@@ -10,7 +10,7 @@ import { decodeCursor, pageOf, type Page } from '../../domain/cursor.ts';
 import type { DistributionScope, Tlp } from '../../domain/handling.ts';
 import { authorize, requireIdentified, requireUser } from '../../policy/authorize.ts';
 import { mayReadIntel } from '../../policy/intel.ts';
-import { mayEditEvent, mayWriteIntel } from '../../policy/events.ts';
+import { isEditableHere, mayEditEvent, mayWriteIntel } from '../../policy/events.ts';
 import type { Actor, Viewer } from '../../policy/viewer.ts';
 import { appendAudit } from '../audit/service.ts';
 import { readNodeInfo } from '../node/service.ts';
@@ -242,8 +242,7 @@ export async function createEvent(ctx: AppContext, actor: Actor, input: CreateEv
 
 async function editableEvent(tx: Tx, viewer: Viewer, id: string): Promise<q.EventRow> {
   const row = await visibleEventRow(tx, viewer, id);
-  // A copy received from a peer changes only when its origin sends a newer version.
-  authorize(viewer, !row.via_node, `this event is a copy from the node "${row.origin_node}": only its origin changes it`);
+  authorize(viewer, isEditableHere(row), `this event is a copy from the node "${row.origin_node}": only its origin changes it`);
   authorize(viewer, mayEditEvent(viewer, row.owner_org_id), 'only the owner team changes its events');
   return row;
 }

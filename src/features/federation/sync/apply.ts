@@ -95,11 +95,10 @@ export async function applyPage(ctx: AppContext, actor: Actor, peer: PeerRow, se
     }
     await q.storeManifests(tx, manifestRows);
 
-    const events: Verified<EventRecord>[] = [];
-    const indicators: Verified<IndicatorRecord>[] = [];
-    const tombstones: Verified<TombstoneRecord>[] = [];
-    // Kept in page order: an event comes before its indicators, a tombstone after what it removes.
-    const order: { kind: 'event' | 'indicators' | 'tombstone'; index: number }[] = [];
+    // Applied in page order: an event comes before its indicators, a tombstone after what it removes.
+    // Indicators in a row are applied together.
+    type Step = { kind: 'event'; item: Verified<EventRecord> } | { kind: 'tombstone'; item: Verified<TombstoneRecord> } | { kind: 'indicators'; items: Verified<IndicatorRecord>[] };
+    const steps: Step[] = [];
     page.changes.forEach((change, index) => {
       const field = `changes[${index}]`;
       try {
@@ -110,13 +109,14 @@ export async function applyPage(ctx: AppContext, actor: Actor, peer: PeerRow, se
         const record = change.record;
         if (record.type === 'event') {
           if (record.originNode !== nodes[0]) throw new Invalid(`${field}.record.originNode`, `is "${record.originNode}" but the record was signed by "${nodes[0]}"`);
-          order.push({ kind: 'event', index: events.push({ ...verified, record }) - 1 });
+          steps.push({ kind: 'event', item: { ...verified, record } });
         } else if (record.type === 'indicator') {
-          if (order.at(-1)?.kind !== 'indicators') order.push({ kind: 'indicators', index: indicators.length });
-          indicators.push({ ...verified, record });
+          const last = steps.at(-1);
+          if (last?.kind === 'indicators') last.items.push({ ...verified, record });
+          else steps.push({ kind: 'indicators', items: [{ ...verified, record }] });
         } else {
           if (record.by !== nodes[0]) throw new Invalid(`${field}.record.by`, `is "${record.by}" but the tombstone was signed by "${nodes[0]}"`);
-          order.push({ kind: 'tombstone', index: tombstones.push({ ...verified, record }) - 1 });
+          steps.push({ kind: 'tombstone', item: { ...verified, record } });
         }
       } catch (error) {
         if (!(error instanceof Invalid)) throw error;
@@ -125,18 +125,14 @@ export async function applyPage(ctx: AppContext, actor: Actor, peer: PeerRow, se
     });
 
     // An event whose indicators continue on the next page is not passed on until it is whole.
-    await tx.updateTable('event').set({ partial: 0, feed_seq: null }).where('partial', '=', 1).where('via_node', '=', peer.name).execute();
-    for (let i = 0; i < order.length; i++) {
-      const step = order[i]!;
-      if (step.kind === 'event') await applyEvent(tx, peer, events[step.index]!, outcome);
-      else if (step.kind === 'tombstone') await applyTombstone(tx, peer, tombstones[step.index]!, outcome);
-      else {
-        const end = order.slice(i + 1).find((s) => s.kind === 'indicators')?.index ?? indicators.length;
-        await applyIndicators(tx, ctx, warninglists, indicators.slice(step.index, end), outcome);
-      }
+    await q.endPartialEvents(tx, peer.name);
+    for (const step of steps) {
+      if (step.kind === 'event') await applyEvent(tx, peer, step.item, outcome);
+      else if (step.kind === 'tombstone') await applyTombstone(tx, peer, step.item, outcome);
+      else await applyIndicators(tx, ctx, warninglists, step.items, outcome);
     }
+    if (page.partial !== null) await q.markPartialEvent(tx, peer.name, page.partial);
 
-    if (page.partial !== null) await tx.updateTable('event').set({ partial: 1 }).where('id', '=', page.partial).where('via_node', '=', peer.name).execute();
     if (outcome.refused.length > 0) {
       await appendAudit(tx, ctx.store.engine, actor, {
         action: 'federation.sync.refuse',
@@ -155,44 +151,32 @@ function refuseOn(outcome: ApplyOutcome, field: string, reason: string): void {
   outcome.refused.push({ field, reason });
 }
 
-async function localEvent(tx: Tx, id: string) {
-  return tx.selectFrom('event').select(['id', 'origin_node', 'via_node', 'modified', 'deleted', 'provenance']).where('id', '=', id).executeTakeFirst();
-}
-
 async function applyEvent(tx: Tx, peer: PeerRow, item: Verified<EventRecord>, outcome: ApplyOutcome): Promise<void> {
   const { record, field } = item;
-  const local = await localEvent(tx, record.id);
+  const local = await q.receivedEvent(tx, record.id);
   if (local && local.origin_node !== record.originNode) return refuseOn(outcome, `${field}.record.id`, `names an event that started on "${local.origin_node}", not on "${record.originNode}"`);
   if (local && local.via_node === null) return refuseOn(outcome, `${field}.record.id`, 'names an event this node wrote itself');
-  if (record.sharingGroupId !== null && !(await tx.selectFrom('sharing_group').select('id').where('id', '=', record.sharingGroupId).executeTakeFirst())) {
+  if (record.sharingGroupId !== null && !(await q.sharingGroupHeld(tx, record.sharingGroupId))) {
     return refuseOn(outcome, `${field}.record.sharingGroupId`, 'names a sharing group this node does not hold');
   }
   if (local) {
     const stored = local.provenance ? (JSON.parse(local.provenance) as StoredProvenance) : null;
     const withdrawn = local.deleted === 1 && stored?.record.type === 'tombstone' && stored.record.reason === 'withdrawn';
-    const newer = record.modified > local.modified || (record.modified === local.modified && withdrawn);
-    if (!newer) {
+    // At an equal version a live copy replaces a withdrawal: the origin (or another path) still lets this node see it.
+    if (!(record.modified > local.modified || (record.modified === local.modified && withdrawn))) {
       outcome.skipped++;
       return;
     }
   }
-  const owner = record.owner;
-  // Names are unique on a node: a team elsewhere that shares a local team's name is told apart by its node.
-  const taken = async (column: 'name' | 'short_name', value: string) => (await tx.selectFrom('organisation').select('id').where(column, '=', value).where('id', '!=', owner.id).executeTakeFirst()) !== undefined;
-  const name = (await taken('name', owner.name)) ? `${owner.name} (${owner.homeNode})` : owner.name;
-  const shortName = (await taken('short_name', owner.shortName)) ? `${owner.shortName}@${owner.homeNode}` : owner.shortName;
-  await tx
-    .insertInto('organisation')
-    .values({ id: owner.id, name, short_name: shortName, country: owner.country, tier: owner.tier, status: 'member', home_node: owner.homeNode, contacts: '{}', pgp_public_key: null, pgp_fingerprint: null, profile: '', created_at: record.created, modified_at: record.modified })
-    .onConflict((oc) => oc.column('id').doNothing())
-    .execute();
+  await q.learnOwner(tx, record.owner, record.created, record.modified);
   const provenance: StoredProvenance = { record, chain: item.chain, nodes: item.nodes };
-  const columns = {
+  await q.writeReceivedEvent(tx, {
+    id: record.id,
     info: record.info,
     date: record.date,
     threat_level: record.threatLevel,
     analysis: record.analysis,
-    owner_org_id: owner.id,
+    owner_org_id: record.owner.id,
     origin_node: record.originNode,
     tlp: record.tlp,
     pap: record.pap,
@@ -203,26 +187,13 @@ async function applyEvent(tx: Tx, peer: PeerRow, item: Verified<EventRecord>, ou
     created_at: record.created,
     modified: record.modified,
     deleted: 0,
-    feed_seq: null,
     via_node: peer.name,
     provenance: toJson(provenance),
-  };
-  if (local) {
-    await tx.updateTable('event').set(columns).where('id', '=', record.id).execute();
-    // A snapshot replaces what this node holds of the event: the peer may see less of it now.
-    if (item.snapshot) await removeIndicators(tx, record.id);
-  } else {
-    await tx.insertInto('event').values({ id: record.id, ...columns }).execute();
-  }
+  }, local !== undefined);
+  // A snapshot replaces what this node holds of the event: the peer may see less of it now.
+  if (local && item.snapshot) await intel.removeIndicators(tx, { eventId: record.id });
   await intel.replaceEventTags(tx, record.id, record.tags);
   outcome.records++;
-}
-
-/** Removes every indicator this node holds of the event, keeping the correlation counts right. */
-async function removeIndicators(tx: Tx, eventId: string): Promise<void> {
-  await intel.tombstoneIndicators(tx, { eventId }, '');
-  await tx.deleteFrom('indicator').where('event_id', '=', eventId).execute();
-  await tx.deleteFrom('intel_object').where('event_id', '=', eventId).execute();
 }
 
 async function applyIndicators(tx: Tx, ctx: AppContext, warninglists: WarninglistMatcher, items: Verified<IndicatorRecord>[], outcome: ApplyOutcome): Promise<void> {
@@ -230,14 +201,10 @@ async function applyIndicators(tx: Tx, ctx: AppContext, warninglists: Warninglis
   const eventIds = [...new Set(items.map((item) => item.record.eventId))];
   const events = new Map<string, { origin_node: string; deleted: number }>();
   for (const id of eventIds) {
-    const row = await localEvent(tx, id);
+    const row = await q.receivedEvent(tx, id);
     if (row) events.set(id, row);
   }
-  const held = new Map<string, { modified: string; event_id: string }>();
-  const ids = items.map((item) => item.record.id);
-  for (let i = 0; i < ids.length; i += 400) {
-    for (const row of await tx.selectFrom('indicator').select(['id', 'modified', 'event_id']).where('id', 'in', ids.slice(i, i + 400)).execute()) held.set(row.id, row);
-  }
+  const held = await q.heldIndicatorVersions(tx, items.map((item) => item.record.id));
   const rows: IndicatorTable[] = [];
   const tags: { indicator_id: string; name: string }[] = [];
   const objects = new Map<string, IntelObjectTable>();
@@ -273,15 +240,11 @@ async function applyIndicators(tx: Tx, ctx: AppContext, warninglists: Warninglis
       objects.set(record.object.id, { id: record.object.id, event_id: record.eventId, name: record.object.name, meta_category: record.object.metaCategory, comment: record.object.comment, created_at: record.object.created, modified: record.object.created });
     }
   }
-  for (const id of replaced) {
-    await intel.tombstoneIndicators(tx, { indicatorId: id }, '');
-    await tx.deleteFrom('indicator').where('id', '=', id).execute();
-  }
-  const newObjects = [...objects.values()];
-  for (let i = 0; i < newObjects.length; i += 200) await tx.insertInto('intel_object').values(newObjects.slice(i, i + 200)).onConflict((oc) => oc.column('id').doNothing()).execute();
+  if (replaced.length > 0) await intel.removeIndicators(tx, { ids: replaced });
+  await q.insertReceivedObjects(tx, [...objects.values()]);
   await intel.insertIndicators(tx, ctx.store.engine, rows, tags);
   // The events change for the peers this node passes them on to.
-  for (const id of eventIds) await tx.updateTable('event').set({ feed_seq: null }).where('id', '=', id).execute();
+  await q.markEventsChanged(tx, eventIds);
   outcome.records += rows.length;
 }
 
@@ -326,7 +289,7 @@ function receivedIndicatorRow(record: IndicatorRecord, warninglists: Warninglist
 async function applyTombstone(tx: Tx, peer: PeerRow, item: Verified<TombstoneRecord>, outcome: ApplyOutcome): Promise<void> {
   const { record, field } = item;
   if (record.of === 'event') {
-    const local = await localEvent(tx, record.id);
+    const local = await q.receivedEvent(tx, record.id);
     if (!local || local.via_node === null) {
       outcome.skipped++;
       return;
@@ -341,24 +304,18 @@ async function applyTombstone(tx: Tx, peer: PeerRow, item: Verified<TombstoneRec
     }
     const provenance: StoredProvenance = { record, chain: item.chain, nodes: item.nodes };
     await intel.tombstoneIndicators(tx, { eventId: record.id }, record.modified);
-    await tx.updateTable('event').set({ deleted: 1, info: '', modified: record.modified, feed_seq: null, via_node: peer.name, provenance: toJson(provenance) }).where('id', '=', record.id).execute();
+    await q.tombstoneReceivedEvent(tx, record.id, record.modified, peer.name, toJson(provenance));
     outcome.tombstones++;
     return;
   }
-  const local = await tx
-    .selectFrom('indicator')
-    .innerJoin('event', 'event.id', 'indicator.event_id')
-    .select(['indicator.modified', 'indicator.deleted', 'event.origin_node', 'event.via_node'])
-    .where('indicator.id', '=', record.id)
-    .where('indicator.event_id', '=', record.eventId ?? '')
-    .executeTakeFirst();
+  const local = await q.receivedIndicator(tx, record.id, record.eventId ?? '');
   if (!local || local.via_node === null || local.deleted === 1 || local.modified >= record.modified) {
     outcome.skipped++;
     return;
   }
   if (record.reason !== 'deleted' || local.origin_node !== record.by) return refuseOn(outcome, `${field}.record.by`, `only the indicator's origin "${local.origin_node}" deletes it`);
   await intel.tombstoneIndicators(tx, { indicatorId: record.id }, record.modified);
-  await tx.updateTable('indicator').set({ provenance: toJson(item.chain) }).where('id', '=', record.id).execute();
-  await tx.updateTable('event').set({ feed_seq: null }).where('id', '=', record.eventId ?? '').execute();
+  await q.setIndicatorChain(tx, record.id, toJson(item.chain));
+  await q.markEventsChanged(tx, [record.eventId ?? '']);
   outcome.tombstones++;
 }

@@ -9,14 +9,15 @@
 // recorded when it acknowledges a page by asking for the next one, so an interrupted pull resumes
 // from its last cursor with nothing lost and nothing applied twice (the receiver skips versions it has).
 import type { AppContext } from '../../../app.ts';
-import { Invalid } from '../../../domain/errors.ts';
+import { Invalid, Unauthorized } from '../../../domain/errors.ts';
 import { checkChain, manifestId, MAX_MANIFEST_VERSIONS, signManifest, type Chain, type Manifest, type ManifestEntry } from '../../../domain/federation/manifest.ts';
 import { recordVersionId, signRecord, type Provenance } from '../../../domain/federation/record-signature.ts';
-import type { PeerViewer } from '../../../policy/viewer.ts';
+import type { PeerViewer, Viewer } from '../../../policy/viewer.ts';
+import type { Tx } from '../../../store/db.ts';
 import type { PeerEventTable } from '../../../store/schema.ts';
 import { fromJson } from '../../../store/json.ts';
 import { thisNode, type NodeSigner } from '../identity.ts';
-import type { PeerRow } from '../queries.ts';
+import { peerByName, type PeerRow } from '../queries.ts';
 import * as q from './queries.ts';
 import { asJson, eventRecord, handlingKey, indicatorRecord, tombstoneRecord, type EventRecord, type SyncRecord } from './records.ts';
 
@@ -162,24 +163,22 @@ export async function feedPage(ctx: AppContext, peer: PeerRow, after: string | u
 
     // An event left half-served by the previous page goes on where it stopped, unless it changed since.
     if (cursor.e) {
-      const event = await q.feedEventById(tx, cursor.e.id);
-      position = { s: cursor.s };
-      if (event && event.feed_seq === cursor.e.seq && event.deleted === 0 && (await q.eventVisibleToPeer(tx, viewer, event.id))) {
-        if (!(await serveIndicators(event, cursor.e))) return sign(ctx, tx, self, peer, position, changes, ledger);
+      const event = await q.feedEventById(tx, viewer, cursor.e.id);
+      if (event && event.feed_seq === cursor.e.seq && event.visible) {
+        if (!(await serveIndicators(event, cursor.e))) return sign(tx, self, peer, position, changes, ledger);
         finish(event, { version: cursor.e.version, handling: cursor.e.handling });
       }
       // Otherwise it comes again at its new number.
     }
 
     read: for (;;) {
-      const events = await q.nextFeedEvents(tx, peer.name, position.s, EVENTS_PER_READ);
+      const events = await q.nextFeedEvents(tx, viewer, position.s, EVENTS_PER_READ);
       if (events.length === 0) break;
       const held = await q.heldByPeer(tx, peer.id, events.map((e) => e.id));
       for (const event of events) {
         if (changes.length >= limit) break read;
         const holding = held.get(event.id);
-        const visible = event.deleted === 0 && (await q.eventVisibleToPeer(tx, viewer, event.id));
-        if (!visible) {
+        if (!event.visible) {
           if (holding) changes.push(eventTombstone(event, self.node));
           finish(event, null);
           continue;
@@ -199,8 +198,15 @@ export async function feedPage(ctx: AppContext, peer: PeerRow, after: string | u
       }
       if (events.length < EVENTS_PER_READ) break;
     }
-    return sign(ctx, tx, self, peer, position, changes, ledger);
+    return sign(tx, self, peer, position, changes, ledger);
   });
+}
+
+/** The page for the peer that signed the request (the transport has authenticated it). */
+export async function feedPageForCaller(ctx: AppContext, viewer: Viewer, after: string | undefined, limit: number): Promise<SyncPage> {
+  const peer = viewer.kind === 'peer' ? await peerByName(ctx.store.db, viewer.node) : undefined;
+  if (!peer) throw new Unauthorized('only a peer node reads the change feed');
+  return feedPage(ctx, peer, after, limit);
 }
 
 /** The tombstone a peer holding the event gets once it may no longer see it. */
@@ -212,7 +218,7 @@ function eventTombstone(event: q.FeedEventRow, self: string): Pending {
   return { record: tombstoneRecord('event', event.id, null, event.modified, 'withdrawn', self) };
 }
 
-async function sign(ctx: AppContext, tx: Parameters<typeof q.feedHead>[0], self: NodeSigner, peer: PeerRow, position: FeedCursor, pending: Pending[], ledger: PeerEventTable[]): Promise<SyncPage> {
+async function sign(tx: Tx, self: NodeSigner, peer: PeerRow, position: FeedCursor, pending: Pending[], ledger: PeerEventTable[]): Promise<SyncPage> {
   await q.recordPending(tx, ledger);
   const now = new Date();
   const versions = pending.map((change) => recordVersionId(asJson(change.record)));
@@ -275,6 +281,6 @@ async function sign(ctx: AppContext, tx: Parameters<typeof q.feedHead>[0], self:
     const publicKey = known.get(node);
     if (publicKey) keys.push({ node, publicKey, provenance: signRecord({ node, publicKey }, self, now) });
   }
-  const done = position.e === undefined && (await q.nextFeedEvents(tx, peer.name, position.s, 1)).length === 0;
+  const done = position.e === undefined && (await q.nextFeedEvents(tx, { kind: 'peer', node: peer.name }, position.s, 1)).length === 0;
   return { node: self.node, head: await q.feedHead(tx), position: position.s, cursor: encodeFeedCursor(position), done, partial: position.e?.id ?? null, keys, manifests: [...manifests.values()], changes };
 }

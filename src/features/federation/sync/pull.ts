@@ -13,6 +13,7 @@ import { callPeer } from '../client.ts';
 import { thisNode } from '../identity.ts';
 import * as peers from '../queries.ts';
 import { applyPage, type ApplyOutcome } from './apply.ts';
+import * as q from './queries.ts';
 import { DEFAULT_PAGE_RECORDS, type SyncPage } from './feed.ts';
 
 const LEASE_SECONDS = 600;
@@ -44,13 +45,7 @@ export async function pullFromPeer(ctx: AppContext, actor: Actor, peerId: string
   if (peer.status !== 'active') throw new Conflict('peer', `the peer "${peer.name}" is paused: resume it to sync`);
   // The lease is the time it ends: a pull that died leaves one that others may take once it has passed.
   const now = nowIso();
-  const taken = await ctx.store.db
-    .updateTable('peer')
-    .set({ sync_lease: addSeconds(now, LEASE_SECONDS) })
-    .where('id', '=', peer.id)
-    .where((eb) => eb.or([eb('sync_lease', 'is', null), eb('sync_lease', '<', now)]))
-    .executeTakeFirst();
-  if (Number(taken.numUpdatedRows) !== 1) throw new Conflict('peer', `a sync with "${peer.name}" is running already`);
+  if (!(await q.takeSyncLease(ctx.store.db, peer.id, now, addSeconds(now, LEASE_SECONDS)))) throw new Conflict('peer', `a sync with "${peer.name}" is running already`);
 
   const self = await thisNode(ctx);
   const progress: SyncProgress = { peer: peer.name, pages: 0, records: 0, tombstones: 0, skipped: 0, refused: 0, behind: 0, done: false };
@@ -59,20 +54,8 @@ export async function pullFromPeer(ctx: AppContext, actor: Actor, peerId: string
     while (!progress.done && (options.maxPages === undefined || progress.pages < options.maxPages)) {
       const limit = options.pageRecords ?? DEFAULT_PAGE_RECORDS;
       const page = (await callPeer(ctx, { url: peer.base_url, name: peer.name }, 'GET', `/federation/v1/changes?limit=${limit}${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`)) as SyncPage;
-      const current = (await peers.peerById(ctx.store.db, peer.id))!;
-      await applyPage(ctx, actor, current, self.node, page, async (tx, outcome: ApplyOutcome) => {
-        await tx
-          .updateTable('peer')
-          .set((eb) => ({
-            sync_cursor: page.cursor,
-            remote_head: page.head,
-            remote_position: page.position,
-            received_records: eb('received_records', '+', outcome.records),
-            received_tombstones: eb('received_tombstones', '+', outcome.tombstones),
-            refused_records: eb('refused_records', '+', outcome.refused.length),
-          }))
-          .where('id', '=', peer.id)
-          .execute();
+      await applyPage(ctx, actor, peer, self.node, page, async (tx, outcome: ApplyOutcome) => {
+        await q.recordPulledPage(tx, peer.id, page, { records: outcome.records, tombstones: outcome.tombstones, refused: outcome.refused.length });
         await appendAudit(tx, ctx.store.engine, actor, {
           action: 'federation.sync.batch',
           objectType: 'peer',
@@ -91,11 +74,11 @@ export async function pullFromPeer(ctx: AppContext, actor: Actor, peerId: string
       progress.done = page.done;
       options.onPage?.({ ...progress });
     }
-    await ctx.store.db.updateTable('peer').set({ last_sync_at: nowIso(), last_sync_error: null, sync_lease: null }).where('id', '=', peer.id).execute();
+    await q.endPull(ctx.store.db, peer.id, { at: nowIso() });
     return progress;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await ctx.store.db.updateTable('peer').set({ last_sync_error: message, sync_lease: null }).where('id', '=', peer.id).execute();
+    await q.endPull(ctx.store.db, peer.id, { error: message });
     throw error;
   }
 }

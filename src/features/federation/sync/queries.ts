@@ -4,8 +4,8 @@
 import { eventsVisibleTo, indicatorsVisibleTo } from '../../../policy/intel.ts';
 import type { PeerViewer } from '../../../policy/viewer.ts';
 import type { Tx } from '../../../store/db.ts';
-import type { PeerEventTable, SignedManifestTable } from '../../../store/schema.ts';
-import type { EventColumns, IndicatorColumns } from './records.ts';
+import type { EventTable, IntelObjectTable, PeerEventTable, SignedManifestTable } from '../../../store/schema.ts';
+import type { EventColumns, IndicatorColumns, OwnerRecord } from './records.ts';
 
 const BATCH = 400;
 
@@ -17,6 +17,8 @@ const BATCH = 400;
  * earlier one. Updating that row first makes two numbering runs on PostgreSQL wait for each other.
  */
 export async function numberNewChanges(tx: Tx): Promise<number> {
+  // Most calls find nothing to number: they take no lock then.
+  if (!(await tx.selectFrom('event').select('id').where('feed_seq', 'is', null).executeTakeFirst())) return 0;
   await tx.insertInto('node_setting').values({ key: 'feed_clock', value: '0' }).onConflict((oc) => oc.column('key').doNothing()).execute();
   await tx.updateTable('node_setting').set((eb) => ({ value: eb.ref('value') })).where('key', '=', 'feed_clock').execute();
   const pending = await tx.selectFrom('event').select('id').where('feed_seq', 'is', null).orderBy('modified').orderBy('id').execute();
@@ -33,9 +35,10 @@ export async function feedHead(tx: Tx): Promise<number> {
   return Number(row?.value ?? 0);
 }
 
-export type FeedEventRow = EventColumns & { feed_seq: number; deleted: number; provenance: string | null; via_node: string | null };
+/** `visible`: whether the peer may see the event now. */
+export type FeedEventRow = EventColumns & { feed_seq: number; deleted: number; provenance: string | null; via_node: string | null; visible: boolean };
 
-function feedEvents(tx: Tx) {
+function feedEvents(tx: Tx, viewer: PeerViewer) {
   return tx
     .selectFrom('event')
     .innerJoin('organisation', 'organisation.id', 'event.owner_org_id')
@@ -45,16 +48,18 @@ function feedEvents(tx: Tx) {
       'event.provenance', 'event.via_node', 'event.feed_seq',
       'organisation.name as owner_name', 'organisation.short_name as owner_short_name', 'organisation.country as owner_country',
       'organisation.tier as owner_tier', 'organisation.home_node as owner_home_node',
-    ]);
+    ])
+    .select((eb) => eb.case().when(eventsVisibleTo(viewer)(eb)).then(1).else(0).end().as('visible'));
 }
 
 function asFeedRow(row: Record<string, unknown>): FeedEventRow {
-  return { ...(row as unknown as FeedEventRow), feed_seq: Number(row.feed_seq) };
+  return { ...(row as unknown as FeedEventRow), feed_seq: Number(row.feed_seq), visible: Number(row.visible) === 1 };
 }
 
 /** The next numbered events after `afterSeq`, leaving out those that came from the peer or started there. */
-export async function nextFeedEvents(tx: Tx, peerNode: string, afterSeq: number, limit: number): Promise<FeedEventRow[]> {
-  const rows = await feedEvents(tx)
+export async function nextFeedEvents(tx: Tx, viewer: PeerViewer, afterSeq: number, limit: number): Promise<FeedEventRow[]> {
+  const peerNode = viewer.node;
+  const rows = await feedEvents(tx, viewer)
     .where('event.feed_seq', '>', afterSeq)
     .where('event.partial', '=', 0)
     .where('event.origin_node', '!=', peerNode)
@@ -65,13 +70,9 @@ export async function nextFeedEvents(tx: Tx, peerNode: string, afterSeq: number,
   return rows.map(asFeedRow);
 }
 
-export async function feedEventById(tx: Tx, id: string): Promise<FeedEventRow | undefined> {
-  const row = await feedEvents(tx).where('event.id', '=', id).executeTakeFirst();
+export async function feedEventById(tx: Tx, viewer: PeerViewer, id: string): Promise<FeedEventRow | undefined> {
+  const row = await feedEvents(tx, viewer).where('event.id', '=', id).executeTakeFirst();
   return row ? asFeedRow(row) : undefined;
-}
-
-export async function eventVisibleToPeer(tx: Tx, viewer: PeerViewer, id: string): Promise<boolean> {
-  return (await tx.selectFrom('event').select('event.id').where('event.id', '=', id).where(eventsVisibleTo(viewer)).executeTakeFirst()) !== undefined;
 }
 
 export async function eventTags(tx: Tx, id: string): Promise<string[]> {
@@ -183,3 +184,111 @@ export async function learnNodeKey(tx: Tx, node: string, publicKey: string, lear
   await tx.insertInto('node_key').values({ node, public_key: publicKey, learned_from: learnedFrom, learned_at: at }).onConflict((oc) => oc.column('node').doNothing()).execute();
 }
 
+
+// ---- what this node received ---------------------------------------------------------------------
+
+export async function receivedEvent(tx: Tx, id: string) {
+  return tx.selectFrom('event').select(['id', 'origin_node', 'via_node', 'modified', 'deleted', 'provenance']).where('id', '=', id).executeTakeFirst();
+}
+
+export async function sharingGroupHeld(tx: Tx, id: string): Promise<boolean> {
+  return (await tx.selectFrom('sharing_group').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+}
+
+/**
+ * Creates the owner of a received event when this node does not know it yet. Names are unique on a
+ * node: a team elsewhere that shares a local team's name is told apart by its node.
+ */
+export async function learnOwner(tx: Tx, owner: OwnerRecord, created: string, modified: string): Promise<void> {
+  if (await tx.selectFrom('organisation').select('id').where('id', '=', owner.id).executeTakeFirst()) return;
+  const taken = async (column: 'name' | 'short_name', value: string) => (await tx.selectFrom('organisation').select('id').where(column, '=', value).executeTakeFirst()) !== undefined;
+  const name = (await taken('name', owner.name)) ? `${owner.name} (${owner.homeNode})` : owner.name;
+  const shortName = (await taken('short_name', owner.shortName)) ? `${owner.shortName}@${owner.homeNode}` : owner.shortName;
+  await tx
+    .insertInto('organisation')
+    .values({ id: owner.id, name, short_name: shortName, country: owner.country, tier: owner.tier, status: 'member', home_node: owner.homeNode, contacts: '{}', pgp_public_key: null, pgp_fingerprint: null, profile: '', created_at: created, modified_at: modified })
+    .execute();
+}
+
+/** Writes a received event's version; it enters this node's feed for its own peers. */
+export async function writeReceivedEvent(tx: Tx, row: Omit<EventTable, 'feed_seq' | 'partial'>, exists: boolean): Promise<void> {
+  if (exists) await tx.updateTable('event').set({ ...row, feed_seq: null }).where('id', '=', row.id).execute();
+  else await tx.insertInto('event').values({ ...row, feed_seq: null }).execute();
+}
+
+export async function tombstoneReceivedEvent(tx: Tx, id: string, modified: string, viaNode: string, provenance: string): Promise<void> {
+  await tx.updateTable('event').set({ deleted: 1, info: '', modified, feed_seq: null, via_node: viaNode, provenance }).where('id', '=', id).execute();
+}
+
+export async function markEventsChanged(tx: Tx, ids: string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += BATCH) await tx.updateTable('event').set({ feed_seq: null }).where('id', 'in', ids.slice(i, i + BATCH)).execute();
+}
+
+/** The peer's events left half-received by the previous page are whole now: they may be passed on. */
+export async function endPartialEvents(tx: Tx, viaNode: string): Promise<void> {
+  await tx.updateTable('event').set({ partial: 0, feed_seq: null }).where('partial', '=', 1).where('via_node', '=', viaNode).execute();
+}
+
+export async function markPartialEvent(tx: Tx, viaNode: string, id: string): Promise<void> {
+  await tx.updateTable('event').set({ partial: 1 }).where('id', '=', id).where('via_node', '=', viaNode).execute();
+}
+
+export async function heldIndicatorVersions(tx: Tx, ids: string[]): Promise<Map<string, { modified: string; event_id: string }>> {
+  const held = new Map<string, { modified: string; event_id: string }>();
+  for (let i = 0; i < ids.length; i += BATCH) {
+    for (const row of await tx.selectFrom('indicator').select(['id', 'modified', 'event_id']).where('id', 'in', ids.slice(i, i + BATCH)).execute()) held.set(row.id, row);
+  }
+  return held;
+}
+
+export async function insertReceivedObjects(tx: Tx, rows: IntelObjectTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200) await tx.insertInto('intel_object').values(rows.slice(i, i + 200)).onConflict((oc) => oc.column('id').doNothing()).execute();
+}
+
+export async function receivedIndicator(tx: Tx, id: string, eventId: string) {
+  return tx
+    .selectFrom('indicator')
+    .innerJoin('event', 'event.id', 'indicator.event_id')
+    .select(['indicator.modified', 'indicator.deleted', 'event.origin_node', 'event.via_node'])
+    .where('indicator.id', '=', id)
+    .where('indicator.event_id', '=', eventId)
+    .executeTakeFirst();
+}
+
+export async function setIndicatorChain(tx: Tx, id: string, chain: string): Promise<void> {
+  await tx.updateTable('indicator').set({ provenance: chain }).where('id', '=', id).execute();
+}
+
+// ---- the pull's state, kept on the peer row -----------------------------------------------------
+
+/** Takes the peer's sync lease (the time it ends) unless a pull holds one that has not ended. */
+export async function takeSyncLease(tx: Tx, peerId: string, now: string, until: string): Promise<boolean> {
+  const taken = await tx
+    .updateTable('peer')
+    .set({ sync_lease: until })
+    .where('id', '=', peerId)
+    .where((eb) => eb.or([eb('sync_lease', 'is', null), eb('sync_lease', '<', now)]))
+    .executeTakeFirst();
+  return Number(taken.numUpdatedRows) === 1;
+}
+
+export async function recordPulledPage(tx: Tx, peerId: string, page: { cursor: string; head: number; position: number }, counts: { records: number; tombstones: number; refused: number }): Promise<void> {
+  await tx
+    .updateTable('peer')
+    .set((eb) => ({
+      sync_cursor: page.cursor,
+      remote_head: page.head,
+      remote_position: page.position,
+      received_records: eb('received_records', '+', counts.records),
+      received_tombstones: eb('received_tombstones', '+', counts.tombstones),
+      refused_records: eb('refused_records', '+', counts.refused),
+    }))
+    .where('id', '=', peerId)
+    .execute();
+}
+
+/** Releases the lease with the pull's outcome: the time of a success, or the error that ended it. */
+export async function endPull(tx: Tx, peerId: string, outcome: { at: string } | { error: string }): Promise<void> {
+  const changes = 'at' in outcome ? { last_sync_at: outcome.at, last_sync_error: null } : { last_sync_error: outcome.error };
+  await tx.updateTable('peer').set({ ...changes, sync_lease: null }).where('id', '=', peerId).execute();
+}

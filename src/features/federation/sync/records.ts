@@ -3,6 +3,7 @@
 // on exactly the bytes the origin signed (received events also keep the record as received).
 // Tags are sorted and absent values are null: one version has one canonical JSON.
 import type { JsonValue } from '../../../domain/stix/canonical-json.ts';
+import type { EventTable, IndicatorTable } from '../../../store/schema.ts';
 
 export interface OwnerRecord {
   id: string;
@@ -80,28 +81,11 @@ export interface TombstoneRecord {
 
 export type SyncRecord = EventRecord | IndicatorRecord | TombstoneRecord;
 
-export interface EventColumns {
-  id: string;
-  info: string;
-  date: string;
-  threat_level: string;
-  analysis: string;
-  origin_node: string;
-  tlp: string;
-  pap: string;
-  distribution: string;
-  sharing_group_id: string | null;
-  published: number;
-  published_at: string | null;
-  created_at: string;
-  modified: string;
-  owner_org_id: string;
-  owner_name: string;
-  owner_short_name: string;
-  owner_country: string | null;
-  owner_tier: string;
-  owner_home_node: string;
-}
+/** The event's columns a record is built from, with its owner's. */
+export type EventColumns = Pick<
+  EventTable,
+  'id' | 'info' | 'date' | 'threat_level' | 'analysis' | 'origin_node' | 'tlp' | 'pap' | 'distribution' | 'sharing_group_id' | 'published' | 'published_at' | 'created_at' | 'modified' | 'owner_org_id'
+> & { owner_name: string; owner_short_name: string; owner_country: string | null; owner_tier: string; owner_home_node: string };
 
 export function eventRecord(row: EventColumns, tags: readonly string[]): EventRecord {
   return {
@@ -125,29 +109,12 @@ export function eventRecord(row: EventColumns, tags: readonly string[]): EventRe
   };
 }
 
-export interface IndicatorColumns {
-  id: string;
-  event_id: string;
-  object_id: string | null;
-  object_relation: string | null;
-  type: string;
-  category: string;
-  value: string;
-  to_ids: number;
-  comment: string;
-  first_seen: string | null;
-  last_seen: string | null;
-  tlp: string | null;
-  distribution: string | null;
-  sharing_group_id: string | null;
-  stix_id: string | null;
-  created_at: string;
-  modified: string;
-  object_name: string | null;
-  object_meta_category: string | null;
-  object_comment: string | null;
-  object_created_at: string | null;
-}
+/** The indicator's columns a record is built from, with its object's. */
+export type IndicatorColumns = Pick<
+  IndicatorTable,
+  | 'id' | 'event_id' | 'object_id' | 'object_relation' | 'type' | 'category' | 'value' | 'to_ids' | 'comment' | 'first_seen' | 'last_seen'
+  | 'tlp' | 'distribution' | 'sharing_group_id' | 'stix_id' | 'created_at' | 'modified'
+> & { object_name: string | null; object_meta_category: string | null; object_comment: string | null; object_created_at: string | null };
 
 export function indicatorRecord(row: IndicatorColumns, tags: readonly string[]): IndicatorRecord {
   return {

@@ -2,6 +2,7 @@
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Invalid } from '../../../domain/errors.ts';
+import { ProvenanceSchema } from '../schemas.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 100 });
 const Text = (maxLength: number) => Type.String({ maxLength });
@@ -78,7 +79,6 @@ const TombstoneRecordSchema = Type.Object(
   { additionalProperties: false },
 );
 
-const ProvenanceSchema = Type.Object({ node: Type.String(), signature: Type.String(), signedAt: Type.String() }, { additionalProperties: false });
 
 export const SyncPageSchema = Type.Object(
   {
